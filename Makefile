@@ -1,0 +1,98 @@
+# nsapi: a test suite and benchmark harness for the Linux namespace API.
+#
+#   make            build everything into $(BUILD)/
+#   make deps       install the Debian packages and the kselftest headers
+#   make run        run the suite and the benchmarks on the running kernel
+#   make check      the project's own tests (what .ci/run runs)
+#   make help       every target and variable
+#
+# Quiet by default; V=1 shows the commands.  KSFT_DIR=<kernel>/tools/testing/
+# selftests takes kselftest.h and kselftest_harness.h from that tree instead of
+# Debian's linux-source package.
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+SHELL := /bin/bash
+
+BUILD ?= build
+V ?= 0
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+CC := gcc
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Werror
+BASE_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE
+LDLIBS_COMMON := -pthread
+
+KSFT_INC := $(BUILD)/ksft
+KSFT_HDRS := $(KSFT_INC)/kselftest.h $(KSFT_INC)/kselftest_harness.h
+
+# Everything `make` builds; the area fragments below add to these.
+PROGS :=
+STATIC_PROGS :=
+CHECK_STEPS :=
+RUN_STEPS :=
+
+.PHONY: all
+all: build-all
+
+include tests/tests.mk
+include harness/harness.mk
+include $(sort $(wildcard bench/*.mk harness/*/*.mk))
+
+.PHONY: build-all
+build-all: $(PROGS)
+
+# --- dependencies --------------------------------------------------------
+
+# The headers are never committed: copied from KSFT_DIR when given, else
+# extracted once from Debian's linux-source package into a cache outside git.
+$(KSFT_HDRS) &: harness/fetch-kselftest.sh
+	$(Q)KSFT_DIR="$(KSFT_DIR)" harness/fetch-kselftest.sh $(KSFT_INC)
+
+.PHONY: deps deps-packages
+deps: deps-packages $(KSFT_HDRS)
+
+deps-packages:
+	$(Q)harness/install-deps.sh
+
+# --- the two README commands ---------------------------------------------
+
+.PHONY: run check
+run: deps
+	$(Q)$(MAKE) --no-print-directory build-all
+	$(Q)$(MAKE) --no-print-directory $(RUN_STEPS)
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory build-all
+	$(Q)harness/check.sh $(CHECK_STEPS)
+
+# --- style ---------------------------------------------------------------
+
+C_SOURCES = $(shell git ls-files -co --exclude-standard '*.c' '*.h' 2>/dev/null)
+
+.PHONY: format check-format
+format:
+	$(Q)clang-format -i $(C_SOURCES)
+
+check-format:
+	$(Q)bad=$$(for f in $(C_SOURCES); do \
+		clang-format --dry-run --Werror "$$f" >/dev/null 2>&1 || echo "$$f"; \
+	done); \
+	if [ -n "$$bad" ]; then \
+		echo "not clang-formatted (run 'make format'):" $$bad >&2; exit 1; \
+	fi; echo "format: $(words $(C_SOURCES)) files clean"
+
+# --- housekeeping --------------------------------------------------------
+
+.PHONY: clean help
+clean:
+	$(Q)rm -rf $(BUILD)
+
+help:
+	@sed -n '2,12s/^# \{0,1\}//p' Makefile
+	@echo "other targets: install INSTALL_PATH=DIR, format, check-format, clean"

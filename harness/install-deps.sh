@@ -1,0 +1,62 @@
+#!/bin/bash
+# Install the Debian packages nsapi needs, only those missing.  As root this
+# runs apt-get; otherwise it prints the exact command and fails if anything is
+# missing.  NSAPI_NO_INSTALL=1 only reports.
+set -euo pipefail
+
+packages=(
+	bpftool             # BPF skeletons for the optional tracer
+	busybox-static      # the qemu guests' userland
+	clang               # compiles the BPF program
+	clang-format        # make check-format
+	cpio                # initramfs for the kernel matrix
+	gcc
+	gnuplot-nox         # nsapi plot
+	iproute2            # host-safety snapshot of network links
+	jq                  # make check reads the JSON results
+	libbpf-dev          # the tracer (static libbpf for the guests)
+	libc6-dev
+	libelf-dev
+	libjson-c-dev       # reading results back (compare, matrix report)
+	libxml2-utils       # xmllint validates the JUnit output
+	libzstd-dev
+	make
+	qemu-system-x86     # the kernel matrix
+	util-linux          # unshare, nsenter for cross-checks
+	xz-utils            # unpacks linux-source for the kselftest headers
+	zlib1g-dev
+)
+
+names=()
+for p in "${packages[@]}"; do
+	names+=("${p%% *}")
+done
+
+missing=()
+for p in "${names[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing+=("$p")
+	fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "  DEPS    all ${#names[@]} packages present"
+	exit 0
+fi
+
+cmd="apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" != 0 ] || [ "${NSAPI_NO_INSTALL:-0}" = 1 ]; then
+	echo "install-deps: missing packages; as root run:" >&2
+	echo "  apt-get update && $cmd" >&2
+	exit 1
+fi
+echo "  DEPS    installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+if ! apt-get install -y --no-install-recommends "${missing[@]}" >/tmp/nsapi-apt.log 2>&1; then
+	apt-get update -q >>/tmp/nsapi-apt.log 2>&1
+	apt-get install -y --no-install-recommends "${missing[@]}" >>/tmp/nsapi-apt.log 2>&1 || {
+		tail -n 20 /tmp/nsapi-apt.log >&2
+		echo "install-deps: $cmd failed (log: /tmp/nsapi-apt.log)" >&2
+		exit 1
+	}
+fi

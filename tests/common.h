@@ -1,0 +1,453 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the nsapi tests: the table of namespace types, raw
+ * syscall wrappers with fallbacks for older headers, /proc/PID/ns identity,
+ * privilege (root, or root of a fresh user namespace), and children that
+ * report a real status.  Every helper is static inline so that a test pays
+ * only for what it uses.
+ */
+#ifndef NSAPI_COMMON_H
+#define NSAPI_COMMON_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/capability.h>
+
+#include "kselftest_harness.h"
+
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+#ifndef __NR_clone3
+#define __NR_clone3 435
+#endif
+#ifndef __NR_pidfd_open
+#define __NR_pidfd_open 434
+#endif
+
+#define NSIO 0xb7
+#ifndef NS_GET_USERNS
+#define NS_GET_USERNS _IO(NSIO, 0x1)
+#endif
+#ifndef NS_GET_PARENT
+#define NS_GET_PARENT _IO(NSIO, 0x2)
+#endif
+#ifndef NS_GET_NSTYPE
+#define NS_GET_NSTYPE _IO(NSIO, 0x3)
+#endif
+#ifndef NS_GET_OWNER_UID
+#define NS_GET_OWNER_UID _IO(NSIO, 0x4)
+#endif
+#ifndef NS_GET_MNTNS_ID
+#define NS_GET_MNTNS_ID _IOR(NSIO, 0x5, uint64_t)
+#endif
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
+/* The clone3() argument, as of Linux 5.7 (CLONE_ARGS_SIZE_VER2). */
+struct nsapi_clone_args {
+	uint64_t flags;
+	uint64_t pidfd;
+	uint64_t child_tid;
+	uint64_t parent_tid;
+	uint64_t exit_signal;
+	uint64_t stack;
+	uint64_t stack_size;
+	uint64_t tls;
+	uint64_t set_tid;
+	uint64_t set_tid_size;
+	uint64_t cgroup;
+};
+#define CLONE_ARGS_SIZE_VER0 64
+#define CLONE_ARGS_SIZE_VER1 80
+#define CLONE_ARGS_SIZE_VER2 88
+
+enum ns_index {
+	NS_cgroup,
+	NS_ipc,
+	NS_mnt,
+	NS_net,
+	NS_pid,
+	NS_time,
+	NS_user,
+	NS_uts,
+	NS_COUNT
+};
+
+/*
+ * One row per namespace type.  @name is the /proc/PID/ns entry of the
+ * caller's own namespace; for pid and time, unshare() and setns() change
+ * @children_name (pid_for_children, time_for_children) instead.
+ */
+struct ns_type {
+	const char *name;
+	const char *children_name;
+	int flag;
+	const char *flag_name;
+	const char *kconfig;
+};
+
+static const struct ns_type ns_types[NS_COUNT] __attribute__((unused)) = {
+	[NS_cgroup] = { "cgroup", "cgroup", CLONE_NEWCGROUP, "CLONE_NEWCGROUP",
+			"CONFIG_CGROUPS" },
+	[NS_ipc] = { "ipc", "ipc", CLONE_NEWIPC, "CLONE_NEWIPC",
+		     "CONFIG_IPC_NS" },
+	[NS_mnt] = { "mnt", "mnt", CLONE_NEWNS, "CLONE_NEWNS", "(always)" },
+	[NS_net] = { "net", "net", CLONE_NEWNET, "CLONE_NEWNET",
+		     "CONFIG_NET_NS" },
+	[NS_pid] = { "pid", "pid_for_children", CLONE_NEWPID, "CLONE_NEWPID",
+		     "CONFIG_PID_NS" },
+	[NS_time] = { "time", "time_for_children", CLONE_NEWTIME,
+		      "CLONE_NEWTIME", "CONFIG_TIME_NS" },
+	[NS_user] = { "user", "user", CLONE_NEWUSER, "CLONE_NEWUSER",
+		      "CONFIG_USER_NS" },
+	[NS_uts] = { "uts", "uts", CLONE_NEWUTS, "CLONE_NEWUTS",
+		     "CONFIG_UTS_NS" },
+};
+
+#define for_each_ns(t) for (t = ns_types; t < ns_types + NS_COUNT; t++)
+
+/*
+ * Variants per namespace type: declare FIXTURE_VARIANT(f) with a member
+ * "const struct ns_type *ns", then NS_VARIANTS(f) adds one variant per type,
+ * named after it (f.net.test_name).
+ */
+#define NS_VARIANT(fixture, type)           \
+	FIXTURE_VARIANT_ADD(fixture, type)  \
+	{                                   \
+		.ns = &ns_types[NS_##type], \
+	}
+#define NS_VARIANTS(fixture)         \
+	NS_VARIANT(fixture, cgroup); \
+	NS_VARIANT(fixture, ipc);    \
+	NS_VARIANT(fixture, mnt);    \
+	NS_VARIANT(fixture, net);    \
+	NS_VARIANT(fixture, pid);    \
+	NS_VARIANT(fixture, time);   \
+	NS_VARIANT(fixture, user);   \
+	NS_VARIANT(fixture, uts)
+
+static inline const struct ns_type *ns_by_flag(int flag)
+{
+	const struct ns_type *t;
+
+	for_each_ns(t)
+		if (t->flag == flag)
+			return t;
+	return NULL;
+}
+
+/* --- raw syscalls ------------------------------------------------------ */
+
+static inline long sys_clone3(struct nsapi_clone_args *args, size_t size)
+{
+	return syscall(__NR_clone3, args, size);
+}
+
+/* clone() without a new stack: returns twice, like fork(). */
+static inline pid_t sys_clone_fork(unsigned long flags)
+{
+	return syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+}
+
+static inline int sys_setns(int fd, int nstype)
+{
+	return syscall(SYS_setns, fd, nstype);
+}
+
+static inline int sys_unshare(int flags)
+{
+	return syscall(SYS_unshare, flags);
+}
+
+static inline int sys_pidfd_open(pid_t pid, unsigned int flags)
+{
+	return syscall(__NR_pidfd_open, pid, flags);
+}
+
+/* --- /proc/PID/ns ------------------------------------------------------ */
+
+/* "/proc/PID/ns/NAME" for pid > 0, "/proc/self/ns/NAME" for pid 0. */
+static inline void ns_path(char *buf, size_t len, pid_t pid, const char *name)
+{
+	if (pid > 0)
+		snprintf(buf, len, "/proc/%d/ns/%s", pid, name);
+	else
+		snprintf(buf, len, "/proc/self/ns/%s", name);
+}
+
+static inline int ns_stat(pid_t pid, const char *name, struct stat *st)
+{
+	char path[PATH_MAX];
+
+	ns_path(path, sizeof(path), pid, name);
+	return stat(path, st);
+}
+
+static inline int ns_open(pid_t pid, const char *name)
+{
+	char path[PATH_MAX];
+
+	ns_path(path, sizeof(path), pid, name);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+static inline bool ns_type_exists(const struct ns_type *t)
+{
+	char path[PATH_MAX];
+
+	ns_path(path, sizeof(path), 0, t->name);
+	return access(path, F_OK) == 0;
+}
+
+static inline bool same_inode(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* Whether two namespace files (paths or /proc links) name one namespace. */
+static inline int in_same_namespace(pid_t a, pid_t b, const char *name)
+{
+	struct stat sa, sb;
+
+	if (ns_stat(a, name, &sa) || ns_stat(b, name, &sb))
+		return -errno;
+	return same_inode(&sa, &sb);
+}
+
+/* The inode number inside a link target "type:[ino]", or 0 on error. */
+static inline unsigned long ns_link_inode(const char *path, char *type,
+					  size_t type_len)
+{
+	char target[128], *open_br;
+	ssize_t n;
+
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return 0;
+	target[n] = '\0';
+	open_br = strstr(target, ":[");
+	if (!open_br || target[n - 1] != ']')
+		return 0;
+	if (type)
+		snprintf(type, type_len, "%.*s", (int)(open_br - target),
+			 target);
+	return strtoul(open_br + 2, NULL, 10);
+}
+
+/* --- privilege --------------------------------------------------------- */
+
+static inline bool have_cap(int cap)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2] = {};
+
+	if (syscall(SYS_capget, &hdr, data))
+		return false;
+	return data[cap / 32].effective & (1U << (cap % 32));
+}
+
+static inline bool in_initial_userns(void)
+{
+	struct stat self, init;
+
+	if (ns_stat(0, "user", &self) || ns_stat(1, "user", &init))
+		return false;
+	return same_inode(&self, &init);
+}
+
+/* Whether the caller is root of the initial user namespace. */
+static inline bool have_host_root(void)
+{
+	return have_cap(CAP_SYS_ADMIN) && in_initial_userns();
+}
+
+static inline int write_file(const char *path, const char *text)
+{
+	size_t len = strlen(text);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, len);
+	if (n < 0) {
+		n = -errno;
+		close(fd);
+		return n;
+	}
+	close(fd);
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+/*
+ * Enter a new user namespace and become its root (uid 0 mapped to the
+ * caller's uid, gid 0 to its gid).  Returns 0 or -errno.
+ */
+static inline int become_userns_root(void)
+{
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	char map[64];
+	int ret;
+
+	if (sys_unshare(CLONE_NEWUSER))
+		return -errno;
+	ret = write_file("/proc/self/setgroups", "deny");
+	if (ret && ret != -ENOENT)
+		return ret;
+	snprintf(map, sizeof(map), "0 %u 1", uid);
+	ret = write_file("/proc/self/uid_map", map);
+	if (ret)
+		return ret;
+	snprintf(map, sizeof(map), "0 %u 1", gid);
+	return write_file("/proc/self/gid_map", map);
+}
+
+/*
+ * Get CAP_SYS_ADMIN for creating namespaces: keep it when the caller has it,
+ * else become root of a new user namespace.  Must run in the test's own
+ * process (the harness forks one per test).  Returns 0, or -errno when no
+ * route works (the caller then SKIPs with the reason).
+ */
+static inline int gain_ns_admin(void)
+{
+	if (have_cap(CAP_SYS_ADMIN))
+		return 0;
+	return become_userns_root();
+}
+
+/* SKIP when the kernel lacks namespace type @t. */
+#define REQUIRE_NS_TYPE(t)                                               \
+	do {                                                             \
+		if (!ns_type_exists(t))                                  \
+			SKIP(return,                                     \
+				   "kernel lacks %s namespaces (%s; no " \
+				   "/proc/self/ns/%s)",                  \
+				   (t)->name, (t)->kconfig, (t)->name);  \
+	} while (0)
+
+/* Gain CAP_SYS_ADMIN (root, or a user namespace), or SKIP saying why not. */
+#define REQUIRE_NS_ADMIN()                                           \
+	do {                                                         \
+		int __ret = gain_ns_admin();                         \
+		if (__ret)                                           \
+			SKIP(return,                                 \
+				   "no CAP_SYS_ADMIN and no user "   \
+				   "namespace to get it: unshare("   \
+				   "CLONE_NEWUSER) or its maps: %s", \
+				   strerror(-__ret));                \
+	} while (0)
+
+/* Tests that need real root of the initial user namespace. */
+#define REQUIRE_HOST_ROOT(why)                                       \
+	do {                                                         \
+		if (!have_host_root())                               \
+			SKIP(return,                                 \
+				   "needs root in the initial user " \
+				   "namespace: %s",                  \
+				   why);                             \
+	} while (0)
+
+/*
+ * After unshare(CLONE_NEWNS) the new mounts still propagate to the host's
+ * shared peers: make them private before mounting anything.
+ */
+static inline int make_mounts_private(void)
+{
+	return mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ? -errno : 0;
+}
+
+/* --- children ---------------------------------------------------------- */
+
+/*
+ * Wait for @pid; returns its exit status (0..255), or 128 + signal number
+ * when it was killed, or -errno when waitpid() failed.
+ */
+static inline int wait_child(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return -errno;
+	}
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
+}
+
+/* Checked one-byte handshakes over a pipe. */
+static inline int sync_send(int fd)
+{
+	char c = 'x';
+
+	return write(fd, &c, 1) == 1 ? 0 : -1;
+}
+
+static inline int sync_wait(int fd)
+{
+	char c;
+
+	return read(fd, &c, 1) == 1 ? 0 : -1;
+}
+
+/*
+ * A child reports failure as one line of text on a pipe, then exits with 1:
+ * the parent logs the line with the test's name.  Use in children only.
+ */
+static inline void __attribute__((format(printf, 2, 3), noreturn))
+child_fail(int report_fd, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (len > (int)sizeof(msg) - 1)
+		len = sizeof(msg) - 1;
+	if (report_fd >= 0 && write(report_fd, msg, len) < 0)
+		_exit(2);
+	_exit(1);
+}
+
+/* Read what a child reported (empty string when it reported nothing). */
+static inline void child_report(int report_fd, char *buf, size_t len)
+{
+	ssize_t n = read(report_fd, buf, len - 1);
+
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+#endif /* NSAPI_COMMON_H */
