@@ -40,9 +40,8 @@ RUN_STEPS :=
 .PHONY: all
 all: build-all
 
-include tests/tests.mk
-include harness/harness.mk
-include $(sort $(wildcard bench/*.mk harness/*/*.mk))
+# Each area keeps its build rules in its own fragment.
+include $(sort $(wildcard tests/*.mk bench/*.mk harness/*.mk harness/*/*.mk))
 
 .PHONY: build-all
 build-all: $(PROGS)
