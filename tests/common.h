@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
@@ -262,6 +263,55 @@ static inline unsigned long ns_link_inode(const char *path, char *type,
 	return strtoul(open_br + 2, NULL, 10);
 }
 
+/*
+ * The caller's namespaces, every type the kernel has, and the
+ * *_for_children entries: take one before and one after a refused call to
+ * show that the call changed nothing.
+ */
+struct ns_snapshot {
+	bool present[NS_COUNT];
+	struct stat own[NS_COUNT];
+	struct stat children[NS_COUNT];
+};
+
+static inline int ns_snapshot_take(struct ns_snapshot *s)
+{
+	const struct ns_type *t;
+
+	memset(s, 0, sizeof(*s));
+	for_each_ns(t) {
+		size_t i = t - ns_types;
+
+		s->present[i] = ns_type_exists(t);
+		if (!s->present[i])
+			continue;
+		if (ns_stat(0, t->name, &s->own[i]) ||
+		    ns_stat(0, t->children_name, &s->children[i]))
+			return -errno;
+	}
+	return 0;
+}
+
+/* The first type whose namespace differs between @a and @b, or NULL. */
+static inline const struct ns_type *
+ns_snapshot_diff(const struct ns_snapshot *a, const struct ns_snapshot *b)
+{
+	const struct ns_type *t;
+
+	for_each_ns(t) {
+		size_t i = t - ns_types;
+
+		if (a->present[i] != b->present[i])
+			return t;
+		if (!a->present[i])
+			continue;
+		if (!same_inode(&a->own[i], &b->own[i]) ||
+		    !same_inode(&a->children[i], &b->children[i]))
+			return t;
+	}
+	return NULL;
+}
+
 /* --- privilege --------------------------------------------------------- */
 
 static inline bool have_cap(int cap)
@@ -307,6 +357,18 @@ static inline int write_file(const char *path, const char *text)
 	}
 	close(fd);
 	return (size_t)n == len ? 0 : -EIO;
+}
+
+/*
+ * Give up root for good: no supplementary groups, gid and uid 65534 (real,
+ * effective, saved), so every capability is gone.  Returns 0 or -errno.
+ */
+static inline int drop_to_nobody(void)
+{
+	if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+	    setresuid(65534, 65534, 65534))
+		return -errno;
+	return 0;
 }
 
 /*
