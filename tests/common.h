@@ -266,7 +266,8 @@ static inline unsigned long ns_link_inode(const char *path, char *type,
 /*
  * The caller's namespaces, every type the kernel has, and the
  * *_for_children entries: take one before and one after a refused call to
- * show that the call changed nothing.
+ * show that the call changed nothing.  A *_for_children entry that does not
+ * resolve (ENOENT) is kept as a zero inode.
  */
 struct ns_snapshot {
 	bool present[NS_COUNT];
@@ -285,8 +286,11 @@ static inline int ns_snapshot_take(struct ns_snapshot *s)
 		s->present[i] = ns_type_exists(t);
 		if (!s->present[i])
 			continue;
-		if (ns_stat(0, t->name, &s->own[i]) ||
-		    ns_stat(0, t->children_name, &s->children[i]))
+		if (ns_stat(0, t->name, &s->own[i]))
+			return -errno;
+		/* pid_for_children: ENOENT until the new init is forked. */
+		if (ns_stat(0, t->children_name, &s->children[i]) &&
+		    errno != ENOENT)
 			return -errno;
 	}
 	return 0;
