@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * E01 (new row, error tables): setns() refuses a bad file descriptor with
+ * EBADF, a wrong nstype or a file that is no namespace with EINVAL, and a
+ * caller without CAP_SYS_ADMIN over the target with EPERM; a refused call
+ * changes none of the caller's namespaces, of any type.
+ *
+ * Man page: setns(2), ERRORS.
+ *
+ * The popular simplification: "setns() with anything but a namespace fd
+ * gives EINVAL".  An fd opened with O_PATH, even of a /proc/PID/ns file,
+ * counts as no file descriptor at all: EBADF, not EINVAL.  And the nstype
+ * check comes before the privilege check, so an unprivileged caller with a
+ * wrong nstype learns EINVAL, not EPERM.
+ */
+#include <sys/mman.h>
+#include <sys/socket.h>
+
+#include "common.h"
+
+/* Every nstype value a caller could pass for "any type" or one type. */
+static const int any_nstype[] = {
+	0,
+	CLONE_NEWCGROUP,
+	CLONE_NEWIPC,
+	CLONE_NEWNS,
+	CLONE_NEWNET,
+	CLONE_NEWPID,
+	CLONE_NEWTIME,
+	CLONE_NEWUSER,
+	CLONE_NEWUTS,
+};
+
+/*
+ * Call setns(fd, nstype) and expect it to fail with @err, leaving every
+ * namespace of the caller as it was.
+ */
+static void expect_refused(struct __test_metadata *_metadata, int fd,
+			   int nstype, int err, const char *what)
+{
+	struct ns_snapshot before, after;
+	const struct ns_type *changed;
+	int ret, saved;
+
+	ASSERT_EQ(0, ns_snapshot_take(&before));
+	errno = 0;
+	ret = sys_setns(fd, nstype);
+	saved = errno;
+	ASSERT_EQ(0, ns_snapshot_take(&after));
+	EXPECT_EQ(-1, ret)
+	TH_LOG("setns(%s, %#x) returned %d, expected -1 %s", what, nstype, ret,
+	       strerrorname_np(err));
+	EXPECT_EQ(err, saved)
+	TH_LOG("setns(%s, %#x): errno %s, expected %s", what, nstype,
+	       strerrorname_np(saved), strerrorname_np(err));
+	changed = ns_snapshot_diff(&before, &after);
+	EXPECT_EQ(NULL, changed)
+	TH_LOG("refused setns(%s, %#x) changed the caller's %s namespace", what,
+	       nstype, changed ? changed->name : "?");
+}
+
+/* --- EBADF ------------------------------------------------------------- */
+
+static int closed_fd(void)
+{
+	int fd = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
+}
+
+static int minus_one(void)
+{
+	return -1;
+}
+
+static int int_max(void)
+{
+	return INT_MAX;
+}
+
+/* fdget() does not see O_PATH files: setns() finds no file there. */
+static int o_path_ns_file(void)
+{
+	return open("/proc/self/ns/uts", O_PATH | O_CLOEXEC);
+}
+
+static const struct fd_case {
+	const char *what;
+	int (*make)(void);
+	bool keeps_fd;
+} ebadf_cases[] = {
+	{ "-1", minus_one, false },
+	{ "INT_MAX", int_max, false },
+	{ "a just closed fd", closed_fd, false },
+	{ "an O_PATH fd of /proc/self/ns/uts", o_path_ns_file, true },
+};
+
+TEST(bad_fd_gives_ebadf_and_changes_nothing)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(ebadf_cases); i++) {
+		const struct fd_case *c = &ebadf_cases[i];
+		int fd = c->make();
+
+		ASSERT_TRUE(!c->keeps_fd || fd >= 0)
+		TH_LOG("making %s: %s", c->what, strerror(errno));
+		for (size_t j = 0; j < ARRAY_SIZE(any_nstype); j++)
+			expect_refused(_metadata, fd, any_nstype[j], EBADF,
+				       c->what);
+		if (c->keeps_fd)
+			close(fd);
+	}
+}
+
+/* --- EINVAL: no namespace behind the fd ---------------------------------- */
+
+static int regular_file(void)
+{
+	return memfd_create("e01_regular", MFD_CLOEXEC);
+}
+
+static int pipe_end(void)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	close(p[1]);
+	return p[0];
+}
+
+static int unix_socket(void)
+{
+	return socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+}
+
+static int ns_directory(void)
+{
+	return open("/proc/self/ns", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+static const struct fd_case non_ns_cases[] = {
+	{ "a regular file (memfd)", regular_file, true },
+	{ "a pipe", pipe_end, true },
+	{ "a unix socket", unix_socket, true },
+	{ "the directory /proc/self/ns", ns_directory, true },
+};
+
+TEST(non_namespace_fd_gives_einval_and_changes_nothing)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(non_ns_cases); i++) {
+		const struct fd_case *c = &non_ns_cases[i];
+		int fd = c->make();
+
+		ASSERT_LE(0, fd)
+		TH_LOG("making %s: %s", c->what, strerror(errno));
+		for (size_t j = 0; j < ARRAY_SIZE(any_nstype); j++)
+			expect_refused(_metadata, fd, any_nstype[j], EINVAL,
+				       c->what);
+		close(fd);
+	}
+}
+
+/* --- per namespace type ---------------------------------------------------- */
+
+/*
+ * @orig_fd is the namespace of this type that the test started in; the
+ * test then moves to a new one, so that a setns() that wrongly succeeded
+ * would show as a changed inode.
+ */
+FIXTURE(setns_err)
+{
+	int orig_fd;
+	char what[64];
+};
+
+FIXTURE_VARIANT(setns_err)
+{
+	const struct ns_type *ns;
+};
+
+NS_VARIANTS(setns_err);
+
+FIXTURE_SETUP(setns_err)
+{
+	const struct ns_type *t = variant->ns;
+
+	self->orig_fd = -EBADF;
+	REQUIRE_NS_TYPE(t);
+	snprintf(self->what, sizeof(self->what), "fd of the original %s ns",
+		 t->name);
+	self->orig_fd = ns_open(0, t->name);
+	ASSERT_LE(0, self->orig_fd)
+	TH_LOG("open /proc/self/ns/%s: %s", t->name, strerror(errno));
+	REQUIRE_NS_ADMIN();
+	ASSERT_EQ(0, sys_unshare(t->flag))
+	TH_LOG("unshare(%s): %s", t->flag_name, strerror(errno));
+}
+
+FIXTURE_TEARDOWN(setns_err)
+{
+	if (self->orig_fd >= 0)
+		close(self->orig_fd);
+}
+
+/* Any nstype but 0 and the fd's own type is refused before anything else. */
+TEST_F(setns_err, wrong_nstype_gives_einval_and_changes_nothing)
+{
+	const struct ns_type *t, *own = variant->ns;
+	/* Not namespace types at all, or two types for a one-type fd. */
+	const int odd[] = { -1, CLONE_VM, CLONE_THREAD, 1,
+			    own->flag | (own->flag == CLONE_NEWUTS ?
+						 CLONE_NEWIPC :
+						 CLONE_NEWUTS) };
+
+	for_each_ns(t)
+		if (t != own)
+			expect_refused(_metadata, self->orig_fd, t->flag,
+				       EINVAL, self->what);
+	for (size_t i = 0; i < ARRAY_SIZE(odd); i++)
+		expect_refused(_metadata, self->orig_fd, odd[i], EINVAL,
+			       self->what);
+}
+
+/*
+ * Without CAP_SYS_ADMIN over the target's owning user namespace, joining
+ * is refused.  Host root gives up root first; in a user namespace the
+ * original namespaces belong to the initial user namespace, where the
+ * caller has no capability at all.
+ */
+TEST_F(setns_err, no_cap_sys_admin_gives_eperm_and_changes_nothing)
+{
+	const struct ns_type *t = variant->ns;
+
+	if (have_host_root()) {
+		ASSERT_EQ(0, drop_to_nobody())
+		TH_LOG("dropping to uid 65534: %s", strerror(errno));
+	}
+	ASSERT_FALSE(have_host_root());
+	expect_refused(_metadata, self->orig_fd, t->flag, EPERM, self->what);
+	expect_refused(_metadata, self->orig_fd, 0, EPERM, self->what);
+}
+
+TEST_HARNESS_MAIN
