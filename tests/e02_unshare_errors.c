@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * E02 (new row, error tables): unshare() refuses flag bits it does not know
+ * (and -1) with EINVAL, before looking at privilege and without applying
+ * the valid flags given with them; without CAP_SYS_ADMIN every CLONE_NEW*
+ * flag but CLONE_NEWUSER gives EPERM.  A refused call changes none of the
+ * caller's namespaces.
+ *
+ * Man page: unshare(2), ERRORS.
+ *
+ * The popular simplification: "creating a namespace needs root".  A user
+ * namespace does not (and inside it the caller may create the others, see
+ * S04); every other type needs CAP_SYS_ADMIN in the caller's user
+ * namespace.  And an unknown bit does not get ignored: the whole call fails.
+ */
+#include "common.h"
+
+/* The flags unshare(2) documents; every other bit is unknown to it. */
+#define UNSHARE_KNOWN_FLAGS                                            \
+	(CLONE_FILES | CLONE_FS | CLONE_NEWCGROUP | CLONE_NEWIPC |     \
+	 CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWTIME |   \
+	 CLONE_NEWUSER | CLONE_NEWUTS | CLONE_SYSVSEM | CLONE_THREAD | \
+	 CLONE_SIGHAND | CLONE_VM)
+
+/* Valid flags that ride along with an unknown bit: they must not apply. */
+#define RIDE_ALONG (CLONE_NEWUTS | CLONE_NEWIPC)
+
+static void expect_refused(struct __test_metadata *_metadata,
+			   unsigned long flags, int err)
+{
+	struct ns_snapshot before, after;
+	const struct ns_type *changed;
+	long ret;
+	int saved;
+
+	ASSERT_EQ(0, ns_snapshot_take(&before));
+	errno = 0;
+	ret = syscall(SYS_unshare, flags);
+	saved = errno;
+	ASSERT_EQ(0, ns_snapshot_take(&after));
+	EXPECT_EQ(-1, ret)
+	TH_LOG("unshare(%#lx) returned %ld, expected -1 %s", flags, ret,
+	       strerrorname_np(err));
+	EXPECT_EQ(err, saved)
+	TH_LOG("unshare(%#lx): errno %s, expected %s", flags,
+	       strerrorname_np(saved), strerrorname_np(err));
+	changed = ns_snapshot_diff(&before, &after);
+	EXPECT_EQ(NULL, changed)
+	TH_LOG("refused unshare(%#lx) changed the caller's %s namespace", flags,
+	       changed ? changed->name : "?");
+}
+
+/* As int, -1 sets every bit: the kernel sees unknown ones and stops. */
+TEST(minus_one_gives_einval_and_changes_nothing)
+{
+	REQUIRE_NS_ADMIN();
+	expect_refused(_metadata, (unsigned long)-1L, EINVAL);
+	expect_refused(_metadata, (unsigned int)-1, EINVAL);
+}
+
+/*
+ * Each unknown bit, alone and together with valid CLONE_NEW* flags that
+ * the caller may use (it has CAP_SYS_ADMIN here): EINVAL, and the valid
+ * flags are not applied either.
+ */
+TEST(unknown_flag_bit_gives_einval_and_changes_nothing)
+{
+	unsigned int tried = 0;
+
+	REQUIRE_NS_ADMIN();
+	for (unsigned int bit = 0; bit < 8 * sizeof(unsigned long); bit++) {
+		unsigned long flag = 1UL << bit;
+
+		if (flag & UNSHARE_KNOWN_FLAGS)
+			continue;
+		expect_refused(_metadata, flag, EINVAL);
+		expect_refused(_metadata, flag | RIDE_ALONG, EINVAL);
+		tried++;
+	}
+	EXPECT_LE(40, tried);
+}
+
+/* --- EPERM without CAP_SYS_ADMIN ------------------------------------------ */
+
+FIXTURE(unprivileged){};
+
+FIXTURE_VARIANT(unprivileged)
+{
+	const struct ns_type *ns;
+};
+
+/* Every type but user: that one is the exception, tested below. */
+NS_VARIANT(unprivileged, cgroup);
+NS_VARIANT(unprivileged, ipc);
+NS_VARIANT(unprivileged, mnt);
+NS_VARIANT(unprivileged, net);
+NS_VARIANT(unprivileged, pid);
+NS_VARIANT(unprivileged, time);
+NS_VARIANT(unprivileged, uts);
+
+/* Host root gives up root for good; an unprivileged caller is as it is. */
+FIXTURE_SETUP(unprivileged)
+{
+	if (have_cap(CAP_SYS_ADMIN)) {
+		ASSERT_EQ(0, drop_to_nobody())
+		TH_LOG("dropping to uid 65534: %s", strerror(errno));
+	}
+	ASSERT_FALSE(have_cap(CAP_SYS_ADMIN));
+}
+
+FIXTURE_TEARDOWN(unprivileged)
+{
+}
+
+TEST_F(unprivileged, new_namespace_gives_eperm_and_changes_nothing)
+{
+	REQUIRE_NS_TYPE(variant->ns);
+	expect_refused(_metadata, variant->ns->flag, EPERM);
+}
+
+/* With CLONE_NEWUSER in the same call the user namespace comes first. */
+TEST_F(unprivileged, with_newuser_is_allowed)
+{
+	const struct ns_type *t = variant->ns;
+	struct ns_snapshot before, after;
+
+	REQUIRE_NS_TYPE(t);
+	ASSERT_EQ(0, ns_snapshot_take(&before));
+	if (sys_unshare(CLONE_NEWUSER | t->flag))
+		SKIP(return,
+			   "unprivileged user namespaces are disabled here: "
+			   "unshare(CLONE_NEWUSER | %s): %s",
+			   t->flag_name, strerror(errno));
+	ASSERT_EQ(0, ns_snapshot_take(&after));
+	EXPECT_FALSE(same_inode(&before.own[NS_user], &after.own[NS_user]));
+	EXPECT_FALSE(same_inode(&before.children[t - ns_types],
+				&after.children[t - ns_types]))
+	TH_LOG("unshare(CLONE_NEWUSER | %s) left the %s namespace as it was",
+	       t->flag_name, t->name);
+}
+
+TEST_HARNESS_MAIN
