@@ -1,0 +1,806 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsapi trace: clone, clone3, unshare and setns as they happen, one line per
+ * call (or a JSON line, or log2 latency histograms at the end).  Like
+ * execsnoop, for namespaces.  The kernel half is nsapi_trace.bpf.c.
+ *
+ * Exit status: 0 done, 1 runtime error, 2 bad usage, 4 tracing unavailable
+ * here (the kselftest skip status), with a one-line reason.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/bpf.h>
+#include <linux/capability.h>
+
+#include <bpf/libbpf.h>
+
+#include "nsapi_trace.h"
+#include "nsapi_trace.skel.h"
+
+#define EXIT_USAGE 2
+#define EXIT_UNAVAILABLE 4
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+#ifndef __NR_clone3
+#define __NR_clone3 435
+#endif
+
+#define TRACEFS "/sys/kernel/tracing"
+#define DEBUGFS_TRACING "/sys/kernel/debug/tracing"
+#define NS_FLAGS_MASK 0x7e020080ULL
+
+static const char *const syscall_names[SC_COUNT] = {
+	[SC_CLONE] = "clone",
+	[SC_CLONE3] = "clone3",
+	[SC_UNSHARE] = "unshare",
+	[SC_SETNS] = "setns",
+};
+
+/* Every CLONE_* flag, namespace flags first; printed in this order. */
+static const struct flag_name {
+	unsigned long long bit;
+	const char *name;
+} clone_flags[] = {
+	{ 0x40000000ULL, "CLONE_NEWNET" },
+	{ 0x20000000ULL, "CLONE_NEWPID" },
+	{ 0x10000000ULL, "CLONE_NEWUSER" },
+	{ 0x08000000ULL, "CLONE_NEWIPC" },
+	{ 0x04000000ULL, "CLONE_NEWUTS" },
+	{ 0x02000000ULL, "CLONE_NEWCGROUP" },
+	{ 0x00020000ULL, "CLONE_NEWNS" },
+	{ 0x00000080ULL, "CLONE_NEWTIME" },
+	{ 0x200000000ULL, "CLONE_INTO_CGROUP" },
+	{ 0x100000000ULL, "CLONE_CLEAR_SIGHAND" },
+	{ 0x80000000ULL, "CLONE_IO" },
+	{ 0x01000000ULL, "CLONE_CHILD_SETTID" },
+	{ 0x00800000ULL, "CLONE_UNTRACED" },
+	{ 0x00400000ULL, "CLONE_DETACHED" },
+	{ 0x00200000ULL, "CLONE_CHILD_CLEARTID" },
+	{ 0x00100000ULL, "CLONE_PARENT_SETTID" },
+	{ 0x00080000ULL, "CLONE_SETTLS" },
+	{ 0x00040000ULL, "CLONE_SYSVSEM" },
+	{ 0x00010000ULL, "CLONE_THREAD" },
+	{ 0x00008000ULL, "CLONE_PARENT" },
+	{ 0x00004000ULL, "CLONE_VFORK" },
+	{ 0x00002000ULL, "CLONE_PTRACE" },
+	{ 0x00001000ULL, "CLONE_PIDFD" },
+	{ 0x00000800ULL, "CLONE_SIGHAND" },
+	{ 0x00000400ULL, "CLONE_FILES" },
+	{ 0x00000200ULL, "CLONE_FS" },
+	{ 0x00000100ULL, "CLONE_VM" },
+};
+
+static struct env {
+	pid_t pid;
+	char comm[NSAPI_TRACE_COMM_LEN];
+	long duration_sec;
+	int ready_fd;
+	bool json;
+	bool hist;
+	bool all_clones;
+	bool check_only;
+	bool verbose;
+	long long mono_to_real_ns;
+} env = { .ready_fd = -1 };
+
+static volatile sig_atomic_t exiting;
+
+/* --- messages ---------------------------------------------------------- */
+
+static void __attribute__((format(printf, 2, 3), noreturn))
+die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("nsapi trace: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(status);
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list args)
+{
+	(void)level;
+	if (!env.verbose)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+/* --- options ----------------------------------------------------------- */
+
+static const char usage_text[] =
+	"usage: nsapi trace [-p PID] [-c COMM] [-d SECONDS] [--json] [--hist]\n"
+	"                   [-a] [--ready-fd N] [--check] [-v]\n"
+	"Trace clone, clone3, unshare and setns system-wide (or one process).\n"
+	"  -p, --pid PID       only the process (thread group) PID\n"
+	"  -c, --comm COMM     only tasks whose comm is COMM (<= 15 chars)\n"
+	"  -d, --duration SEC  stop after SEC seconds (1..86400)\n"
+	"  -j, --json          one JSON object per line\n"
+	"  -H, --hist          log2 latency histograms per syscall and flags\n"
+	"                      at the end, instead of one line per call\n"
+	"  -a, --all-clones    also clone/clone3 without CLONE_NEW* flags\n"
+	"      --ready-fd N    write one byte to fd N once attached\n"
+	"      --check         only check that tracing works here (0 or 4)\n"
+	"  -v, --verbose       show libbpf's log\n"
+	"Exit status: 0 done, 1 error, 2 bad usage, 4 tracing unavailable.\n";
+
+static long parse_long(const char *what, const char *s, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		die(EXIT_USAGE, "bad %s '%s': expected an integer in %ld..%ld",
+		    what, s, min, max);
+	return v;
+}
+
+static void check_options(void)
+{
+	char path[64];
+
+	if (env.pid) {
+		snprintf(path, sizeof(path), "/proc/%d", env.pid);
+		if (access(path, F_OK))
+			die(EXIT_USAGE, "bad pid %d: no such process", env.pid);
+	}
+	if (env.ready_fd >= 0 && fcntl(env.ready_fd, F_GETFD) < 0)
+		die(EXIT_USAGE, "bad --ready-fd %d: %s", env.ready_fd,
+		    strerror(errno));
+	if (env.json && env.hist)
+		die(EXIT_USAGE, "--json and --hist exclude each other");
+}
+
+static void parse_args(int argc, char **argv)
+{
+	enum { OPT_READY_FD = 256, OPT_CHECK };
+	static const struct option opts[] = {
+		{ "pid", required_argument, NULL, 'p' },
+		{ "comm", required_argument, NULL, 'c' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "hist", no_argument, NULL, 'H' },
+		{ "all-clones", no_argument, NULL, 'a' },
+		{ "ready-fd", required_argument, NULL, OPT_READY_FD },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":p:c:d:jHavh", opts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'p':
+			env.pid = parse_long("pid", optarg, 1, INT_MAX);
+			break;
+		case 'c':
+			if (!*optarg || strlen(optarg) >= sizeof(env.comm))
+				die(EXIT_USAGE,
+				    "bad comm '%s': expected 1..15 characters",
+				    optarg);
+			strcpy(env.comm, optarg);
+			break;
+		case 'd':
+			env.duration_sec =
+				parse_long("duration", optarg, 1, 86400);
+			break;
+		case 'j':
+			env.json = true;
+			break;
+		case 'H':
+			env.hist = true;
+			break;
+		case 'a':
+			env.all_clones = true;
+			break;
+		case OPT_READY_FD:
+			env.ready_fd =
+				parse_long("--ready-fd", optarg, 0, INT_MAX);
+			break;
+		case OPT_CHECK:
+			env.check_only = true;
+			break;
+		case 'v':
+			env.verbose = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(0);
+		case ':':
+			die(EXIT_USAGE, "option '%s' needs a value",
+			    argv[optind - 1]);
+		default:
+			die(EXIT_USAGE, "unknown option '%s' (try --help)",
+			    argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		die(EXIT_USAGE, "unexpected argument '%s' (try --help)",
+		    argv[optind]);
+	check_options();
+}
+
+/* --- can this process trace here? ---------------------------------------- */
+
+static bool have_cap(unsigned int cap)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2] = {};
+
+	if (syscall(SYS_capget, &hdr, data))
+		return false;
+	return data[cap / 32].effective & (1U << (cap % 32));
+}
+
+static void require_privilege(void)
+{
+	if (have_cap(CAP_SYS_ADMIN) ||
+	    (have_cap(CAP_BPF) && have_cap(CAP_PERFMON)))
+		return;
+	die(EXIT_UNAVAILABLE,
+	    "tracing needs root (CAP_SYS_ADMIN) or CAP_BPF and CAP_PERFMON; "
+	    "uid %d has neither",
+	    (int)geteuid());
+}
+
+/* Create and drop a small ring buffer: proves bpf() works, as this user. */
+static void require_bpf_syscall(void)
+{
+	union bpf_attr attr = {
+		.map_type = BPF_MAP_TYPE_RINGBUF,
+		.max_entries = 4096,
+	};
+	int fd = syscall(__NR_bpf, BPF_MAP_CREATE, &attr, sizeof(attr));
+
+	if (fd >= 0) {
+		close(fd);
+		return;
+	}
+	if (errno == ENOSYS)
+		die(EXIT_UNAVAILABLE,
+		    "no bpf() syscall in this kernel (CONFIG_BPF_SYSCALL=n)");
+	if (errno == EINVAL)
+		die(EXIT_UNAVAILABLE, "bpf(BPF_MAP_CREATE, RINGBUF): EINVAL: "
+				      "kernel too old for BPF ring buffers "
+				      "(needs 5.8)");
+	die(EXIT_UNAVAILABLE,
+	    "bpf(BPF_MAP_CREATE) refused: %s (seccomp, lockdown, or "
+	    "kernel.unprivileged_bpf_disabled)",
+	    strerror(errno));
+}
+
+/* Where libbpf 1.1 looks for tracepoint ids: debugfs first, if there. */
+static const char *tracefs_dir(void)
+{
+	return access(DEBUGFS_TRACING, F_OK) ? TRACEFS : DEBUGFS_TRACING;
+}
+
+static bool tracefs_has(const char *event)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/events/%s/id", tracefs_dir(), event);
+	return access(path, R_OK) == 0;
+}
+
+/*
+ * tracefs is not mounted: mount it in a mount namespace of our own, so the
+ * caller's mount table stays unchanged.  Attachments are global anyway.
+ */
+static void mount_private_tracefs(void)
+{
+	if (unshare(CLONE_NEWNS))
+		die(EXIT_UNAVAILABLE,
+		    "tracefs is not mounted and unshare(CLONE_NEWNS) to mount "
+		    "it privately failed: %s",
+		    strerror(errno));
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		die(EXIT_UNAVAILABLE,
+		    "mount(\"/\", MS_REC|MS_PRIVATE) failed: %s",
+		    strerror(errno));
+	if (access("/sys/kernel", F_OK) &&
+	    mount("sysfs", "/sys", "sysfs", 0, NULL))
+		die(EXIT_UNAVAILABLE, "no /sys, and mount(sysfs, /sys): %s",
+		    strerror(errno));
+	if (mount("tracefs", TRACEFS, "tracefs", 0, NULL))
+		die(EXIT_UNAVAILABLE,
+		    "tracefs is not mounted and mount(tracefs, %s) in a "
+		    "private mount namespace failed: %s (CONFIG_TRACING?)",
+		    TRACEFS, strerror(errno));
+}
+
+enum tp_family { TP_SYSCALLS, TP_RAW_SYSCALLS };
+
+static enum tp_family require_tracepoints(void)
+{
+	if (access(TRACEFS "/events", F_OK) &&
+	    access(DEBUGFS_TRACING "/events", F_OK))
+		mount_private_tracefs();
+	if (tracefs_has("syscalls/sys_enter_unshare"))
+		return TP_SYSCALLS;
+	if (tracefs_has("raw_syscalls/sys_enter"))
+		return TP_RAW_SYSCALLS;
+	die(EXIT_UNAVAILABLE,
+	    "no syscall tracepoints in %s/events: neither syscalls/ "
+	    "(CONFIG_FTRACE_SYSCALLS) nor raw_syscalls/",
+	    tracefs_dir());
+}
+
+/* --- output ------------------------------------------------------------ */
+
+/* Namespace flags first, then the rest; clone()'s low byte is a signal. */
+static void decode_flags(char *buf, size_t len, __u32 sc,
+			 unsigned long long flags)
+{
+	unsigned long long rest = flags;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (sc == SC_CLONE)
+		rest &= ~0xffULL;
+	for (size_t i = 0; i < sizeof(clone_flags) / sizeof(clone_flags[0]);
+	     i++) {
+		if (!(rest & clone_flags[i].bit))
+			continue;
+		n += snprintf(buf + n, len - n, "%s%s", n ? "|" : "",
+			      clone_flags[i].name);
+		rest &= ~clone_flags[i].bit;
+		if (n >= len)
+			return;
+	}
+	if (rest)
+		n += snprintf(buf + n, len - n, "%s0x%llx", n ? "|" : "", rest);
+	if (sc == SC_CLONE && (flags & 0xff) && n < len) {
+		const char *sig = sigabbrev_np(flags & 0xff);
+
+		if (sig)
+			n += snprintf(buf + n, len - n, "%sSIG%s", n ? "|" : "",
+				      sig);
+		else
+			n += snprintf(buf + n, len - n, "%ssignal %llu",
+				      n ? "|" : "", flags & 0xff);
+	}
+	if (!n)
+		snprintf(buf, len, "0");
+}
+
+static void describe_target(char *buf, size_t len, const struct ns_event *e)
+{
+	switch (e->target_kind) {
+	case TARGET_NONE:
+		snprintf(buf, len, "not-open");
+		break;
+	case TARGET_NS:
+		snprintf(buf, len, "%.*s:[%llu]", NSAPI_TRACE_NSNAME_LEN,
+			 e->target_ns, (unsigned long long)e->target_ino);
+		break;
+	case TARGET_PIDFD:
+		snprintf(buf, len, "pidfd:%d", e->target_pid);
+		break;
+	case TARGET_OTHER:
+		snprintf(buf, len, "other:0x%llx",
+			 (unsigned long long)e->target_magic);
+		break;
+	default:
+		buf[0] = '\0';
+	}
+}
+
+static const char *errno_name(long long ret)
+{
+	if (ret >= 0 || ret < -4095)
+		return NULL;
+	return strerrorname_np(-ret);
+}
+
+static void json_string(const char *s, size_t max)
+{
+	putchar('"');
+	for (size_t i = 0; i < max && s[i]; i++) {
+		unsigned char c = s[i];
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void print_json(const struct ns_event *e, const char *flags,
+		       const char *target)
+{
+	const char *err = errno_name(e->ret);
+
+	printf("{\"ts_ns\":%llu,\"pid\":%u,\"tid\":%u,\"comm\":",
+	       (unsigned long long)e->ts_ns, e->pid, e->tid);
+	json_string(e->comm, sizeof(e->comm));
+	printf(",\"syscall\":\"%s\",\"flags\":\"%s\",\"flags_raw\":%llu",
+	       syscall_names[e->syscall], flags, (unsigned long long)e->flags);
+	if (e->syscall == SC_SETNS) {
+		printf(",\"nstype\":%llu,\"fd\":%d,\"target\":",
+		       (unsigned long long)e->flags, e->fd);
+		if (*target)
+			json_string(target, strlen(target));
+		else
+			fputs("null", stdout);
+	} else {
+		fputs(",\"nstype\":null,\"fd\":null,\"target\":null", stdout);
+	}
+	printf(",\"ret\":%lld,\"errno\":", (long long)e->ret);
+	if (err)
+		printf("\"%s\"", err);
+	else
+		fputs("null", stdout);
+	printf(",\"dur_ns\":%llu}\n", (unsigned long long)e->dur_ns);
+}
+
+static void print_header(void)
+{
+	printf("%-12s %-7s %-7s %-16s %-7s %-10s %9s  %s\n", "TIME", "PID",
+	       "TID", "COMM", "SYSCALL", "RET", "DUR(us)", "ARGS");
+}
+
+static void print_text(const struct ns_event *e, const char *flags,
+		       const char *target)
+{
+	long long real_ns = (long long)e->ts_ns + env.mono_to_real_ns;
+	time_t sec = real_ns / 1000000000LL;
+	const char *err = errno_name(e->ret);
+	char ret[32], ts[16];
+	struct tm tm;
+
+	strftime(ts, sizeof(ts), "%H:%M:%S", localtime_r(&sec, &tm));
+	if (err)
+		snprintf(ret, sizeof(ret), "%s", err);
+	else
+		snprintf(ret, sizeof(ret), "%lld", (long long)e->ret);
+	printf("%s.%03lld %-7u %-7u %-16.16s %-7s %-10s %9.3f  ", ts,
+	       (real_ns / 1000000) % 1000, e->pid, e->tid, e->comm,
+	       syscall_names[e->syscall], ret, e->dur_ns / 1000.0);
+	if (e->syscall == SC_SETNS)
+		printf("fd=%d%s%s nstype=%s\n", e->fd, *target ? " " : "",
+		       target, flags);
+	else
+		printf("%s\n", flags);
+}
+
+/* --- histograms -------------------------------------------------------- */
+
+#define HIST_SLOTS 40
+#define HIST_KEYS 64
+
+static struct hist {
+	__u32 syscall;
+	char flags[160];
+	unsigned long long slots[HIST_SLOTS];
+	unsigned long long count;
+	unsigned long long sum_ns;
+} hists[HIST_KEYS];
+static unsigned int nr_hists;
+static unsigned long long hist_overflow;
+
+static unsigned int log2_slot(unsigned long long v)
+{
+	unsigned int slot = 0;
+
+	while (v > 1 && slot < HIST_SLOTS - 1) {
+		v >>= 1;
+		slot++;
+	}
+	return slot;
+}
+
+static void hist_add(const struct ns_event *e, const char *flags)
+{
+	struct hist *h = NULL;
+
+	for (unsigned int i = 0; i < nr_hists; i++) {
+		if (hists[i].syscall == e->syscall &&
+		    !strcmp(hists[i].flags, flags)) {
+			h = &hists[i];
+			break;
+		}
+	}
+	if (!h) {
+		if (nr_hists == HIST_KEYS) {
+			hist_overflow++;
+			return;
+		}
+		h = &hists[nr_hists++];
+		h->syscall = e->syscall;
+		snprintf(h->flags, sizeof(h->flags), "%s", flags);
+	}
+	h->slots[log2_slot(e->dur_ns / 1000)]++;
+	h->count++;
+	h->sum_ns += e->dur_ns;
+}
+
+static void print_stars(unsigned long long val, unsigned long long max,
+			int width)
+{
+	int n = max ? (int)(val * width / max) : 0;
+
+	for (int i = 0; i < width; i++)
+		putchar(i < n ? '*' : ' ');
+}
+
+static void print_hist(const struct hist *h)
+{
+	unsigned long long max = 0;
+	int last = 0;
+
+	printf("\n%s %s: %llu calls, mean %.3f us\n", syscall_names[h->syscall],
+	       h->flags, h->count, h->sum_ns / 1000.0 / h->count);
+	for (int i = 0; i < HIST_SLOTS; i++) {
+		if (h->slots[i]) {
+			last = i;
+			if (h->slots[i] > max)
+				max = h->slots[i];
+		}
+	}
+	printf("%24s : %-10s |%-40s|\n", "usecs", "count", "distribution");
+	for (int i = 0; i <= last; i++) {
+		unsigned long long lo = i ? 1ULL << i : 0;
+		unsigned long long hi = (1ULL << (i + 1)) - 1;
+
+		printf("%10llu -> %-10llu : %-10llu |", lo, hi, h->slots[i]);
+		print_stars(h->slots[i], max, 40);
+		puts("|");
+	}
+}
+
+static void print_hists(void)
+{
+	if (!nr_hists)
+		puts("no calls traced");
+	for (unsigned int i = 0; i < nr_hists; i++)
+		print_hist(&hists[i]);
+	if (hist_overflow)
+		printf("\n%llu calls with more than %d distinct flag sets "
+		       "not shown\n",
+		       hist_overflow, HIST_KEYS);
+}
+
+/* --- the loop ---------------------------------------------------------- */
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	const struct ns_event *e = data;
+	char flags[512], target[64];
+
+	(void)ctx;
+	if (size < sizeof(*e) || e->syscall >= SC_COUNT)
+		return 0;
+	decode_flags(flags, sizeof(flags), e->syscall, e->flags);
+	describe_target(target, sizeof(target), e);
+	if (env.hist)
+		hist_add(e, flags);
+	else if (env.json)
+		print_json(e, flags, target);
+	else
+		print_text(e, flags, target);
+	return 0;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	exiting = 1;
+}
+
+static long long now_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int setup_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL)) {
+		fprintf(stderr, "nsapi trace: sigaction: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int poll_events(struct ring_buffer *rb)
+{
+	long long deadline = 0;
+	int n;
+
+	if (env.duration_sec)
+		deadline = now_ns(CLOCK_MONOTONIC) +
+			   env.duration_sec * 1000000000LL;
+	while (!exiting) {
+		n = ring_buffer__poll(rb, 100);
+		if (n < 0 && n != -EINTR) {
+			fprintf(stderr, "nsapi trace: ring_buffer__poll: %s\n",
+				strerror(-n));
+			return -1;
+		}
+		if (n > 0)
+			fflush(stdout);
+		if (deadline && now_ns(CLOCK_MONOTONIC) >= deadline)
+			break;
+	}
+	/* Calls that returned before the signal are in the buffer: print. */
+	n = ring_buffer__consume(rb);
+	return n < 0 ? -1 : 0;
+}
+
+static int signal_ready(void)
+{
+	char c = 'R';
+
+	if (env.ready_fd < 0)
+		return 0;
+	if (write(env.ready_fd, &c, 1) != 1) {
+		fprintf(stderr, "nsapi trace: write(--ready-fd %d): %s\n",
+			env.ready_fd, strerror(errno));
+		return -1;
+	}
+	close(env.ready_fd);
+	return 0;
+}
+
+/* --- open, configure, load, attach ------------------------------------- */
+
+static void configure(struct nsapi_trace *skel, enum tp_family family)
+{
+	struct bpf_program *prog;
+	bool btf = access("/sys/kernel/btf/vmlinux", R_OK) == 0;
+
+	skel->rodata->targ_tgid = env.pid;
+	skel->rodata->filter_comm = env.comm[0] != '\0';
+	memcpy((char *)skel->rodata->targ_comm, env.comm, sizeof(env.comm));
+	skel->rodata->all_clones = env.all_clones;
+	skel->rodata->nr_clone = SYS_clone;
+	skel->rodata->nr_clone3 = __NR_clone3;
+	skel->rodata->nr_unshare = SYS_unshare;
+	skel->rodata->nr_setns = SYS_setns;
+
+	bpf_object__for_each_program(prog, skel->obj)
+	{
+		const char *sec = bpf_program__section_name(prog);
+		bool raw = strstr(sec, "/raw_syscalls/") != NULL;
+		bool load = (family == TP_RAW_SYSCALLS) == raw;
+
+		if (prog == skel->progs.setns_enter)
+			load = load && !btf;
+		if (prog == skel->progs.setns_enter_target)
+			load = load && btf;
+		bpf_program__set_autoload(prog, load);
+	}
+}
+
+static int attach(struct nsapi_trace *skel)
+{
+	struct bpf_program *prog;
+	struct bpf_link *link;
+
+	bpf_object__for_each_program(prog, skel->obj)
+	{
+		if (!bpf_program__autoload(prog))
+			continue;
+		link = bpf_program__attach(prog);
+		if (!link) {
+			fprintf(stderr,
+				"nsapi trace: attaching %s to %s: %s%s\n",
+				bpf_program__name(prog),
+				bpf_program__section_name(prog),
+				strerror(errno),
+				env.verbose ? "" : " (-v shows libbpf's log)");
+			return -1;
+		}
+		/* The skeleton's destroy frees what it finds here. */
+		for (int i = 0; i < skel->skeleton->prog_cnt; i++)
+			if (*skel->skeleton->progs[i].prog == prog)
+				*skel->skeleton->progs[i].link = link;
+	}
+	return 0;
+}
+
+static int run(struct nsapi_trace *skel)
+{
+	struct ring_buffer *rb;
+	int err = -1;
+
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), handle_event,
+			      NULL, NULL);
+	if (!rb) {
+		fprintf(stderr, "nsapi trace: ring_buffer__new: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	if (setup_signals() || signal_ready())
+		goto out;
+	if (!env.json && !env.hist)
+		print_header();
+	else if (env.hist)
+		fprintf(stderr, "Tracing; Ctrl-C to end.\n");
+	fflush(stdout);
+	err = poll_events(rb);
+	if (env.hist)
+		print_hists();
+	if (skel->bss->drops)
+		fprintf(stderr,
+			"nsapi trace: %llu events lost (ring buffer "
+			"full)\n",
+			(unsigned long long)skel->bss->drops);
+out:
+	ring_buffer__free(rb);
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	struct nsapi_trace *skel;
+	enum tp_family family;
+	int err;
+
+	parse_args(argc, argv);
+	libbpf_set_print(libbpf_print);
+	require_privilege();
+	require_bpf_syscall();
+	family = require_tracepoints();
+	env.mono_to_real_ns = now_ns(CLOCK_REALTIME) - now_ns(CLOCK_MONOTONIC);
+
+	skel = nsapi_trace__open();
+	if (!skel)
+		die(1, "opening the BPF object: %s", strerror(errno));
+	configure(skel, family);
+	err = nsapi_trace__load(skel);
+	if (err) {
+		fprintf(stderr, "nsapi trace: loading the BPF programs: %s%s\n",
+			strerror(-err),
+			env.verbose ? "" : " (-v shows the verifier's log)");
+		err = EXIT_UNAVAILABLE;
+		goto cleanup;
+	}
+	if (attach(skel)) {
+		err = EXIT_UNAVAILABLE;
+		goto cleanup;
+	}
+	err = env.check_only ? 0 : (run(skel) ? 1 : 0);
+cleanup:
+	nsapi_trace__destroy(skel);
+	return err;
+}
