@@ -1,1 +1,43 @@
-# The runner and the small tools beside it.
+# The runner (nsapi-test), the command dispatcher (nsapi) and the fault
+# injector (nsapi-fault), each also built statically for the qemu guests and
+# with AddressSanitizer + UndefinedBehaviorSanitizer for make check.
+
+HARNESS_CFLAGS = $(BASE_CFLAGS) $(CFLAGS) -Iharness
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+
+RUNNER_SRCS := $(sort $(wildcard harness/runner/*.c))
+RUNNER_HDRS := $(wildcard harness/runner/*.h)
+
+# name: sources
+HARNESS_TOOLS := nsapi nsapi-test nsapi-fault
+nsapi_SRCS := harness/nsapi.c
+nsapi-test_SRCS := $(RUNNER_SRCS)
+nsapi-fault_SRCS := harness/fault.c
+# suite.json records where the kselftest headers of this build came from.
+nsapi-test_CFLAGS = -DKSFT_SOURCE='"$(shell cat $(KSFT_INC)/SOURCE 2>/dev/null)"'
+nsapi-test_DEPS := $(KSFT_HDRS)
+
+PROGS += $(addprefix $(BUILD)/,$(HARNESS_TOOLS))
+STATIC_PROGS += $(addprefix $(BUILD)/static/,$(HARNESS_TOOLS))
+SAN_PROGS := $(addprefix $(BUILD)/san/,$(HARNESS_TOOLS))
+
+define harness_rules
+$(BUILD)/$(1): $$($(1)_SRCS) $(RUNNER_HDRS) $$($(1)_DEPS)
+	@mkdir -p $$(@D)
+	@$$(if $$(Q),echo "  CC      $$@")
+	$$(Q)$$(CC) $$(HARNESS_CFLAGS) $$($(1)_CFLAGS) -o $$@ $$($(1)_SRCS) $$(LDLIBS_COMMON)
+$(BUILD)/static/$(1): $$($(1)_SRCS) $(RUNNER_HDRS) $$($(1)_DEPS)
+	@mkdir -p $$(@D)
+	@$$(if $$(Q),echo "  CC      $$@ (static)")
+	$$(Q)$$(CC) $$(HARNESS_CFLAGS) $$($(1)_CFLAGS) -static -o $$@ $$($(1)_SRCS) $$(LDLIBS_COMMON)
+$(BUILD)/san/$(1): $$($(1)_SRCS) $(RUNNER_HDRS) $$($(1)_DEPS)
+	@mkdir -p $$(@D)
+	@$$(if $$(Q),echo "  CC      $$@ (asan+ubsan)")
+	$$(Q)$$(CC) $$(HARNESS_CFLAGS) $$($(1)_CFLAGS) -O1 $$(SAN_FLAGS) -o $$@ $$($(1)_SRCS) $$(LDLIBS_COMMON)
+endef
+$(foreach t,$(HARNESS_TOOLS),$(eval $(call harness_rules,$(t))))
+
+.PHONY: static sanitize
+static: $(STATIC_PROGS)
+sanitize: $(SAN_PROGS)

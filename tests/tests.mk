@@ -19,3 +19,16 @@ $(BUILD)/static/tests/%: tests/%.c tests/*.h $(KSFT_HDRS)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@ (static)")
 	$(Q)$(CC) $(TEST_CFLAGS) -static -o $@ $< $(LDLIBS_COMMON)
+
+# LIST names every program the build made, so that the runner reports one
+# that went missing instead of running without it.
+PROGS += $(BUILD)/tests/LIST
+STATIC_PROGS += $(BUILD)/static/tests/LIST
+
+$(BUILD)/tests/LIST $(BUILD)/static/tests/LIST: FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' $(TEST_NAMES) >$@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+.PHONY: FORCE
+FORCE:

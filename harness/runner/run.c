@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Run the selected programs one after another, print each one's KTAP
+ * subtest as soon as it ends, then the totals, then write the result files.
+ * Result paths are checked before the first test runs, so that a run never
+ * ends in an unwritable directory with its results lost.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runner.h"
+
+struct result_paths {
+	char *ktap, *json;
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+}
+
+static int check_writable_parent(const char *path)
+{
+	char *copy = xstrdup(path);
+	int ret = access(dirname(copy), W_OK | X_OK) ? -errno : 0;
+
+	if (ret)
+		fprintf(stderr, "nsapi-test: cannot write %s: %s\n", path,
+			strerror(-ret));
+	free(copy);
+	return ret;
+}
+
+static int prepare_results(const struct options *o, struct result_paths *r)
+{
+	struct utsname u;
+	char *dir;
+	int ret;
+
+	if ((o->junit_path && check_writable_parent(o->junit_path)) ||
+	    (o->json_path && check_writable_parent(o->json_path)))
+		return -EACCES;
+	if (o->no_results)
+		return 0;
+	uname(&u);
+	dir = xasprintf("%s/%s", o->results_root, u.release);
+	ret = ensure_dir(dir);
+	if (ret) {
+		fprintf(stderr,
+			"nsapi-test: results directory %s: %s (use --results "
+			"DIR or --no-results)\n",
+			dir, strerror(-ret));
+		free(dir);
+		return ret;
+	}
+	if (o->drop) {
+		r->ktap = xasprintf("%s/suite-%s.ktap", dir, o->user);
+		r->json = xasprintf("%s/suite-%s.json", dir, o->user);
+	} else {
+		r->ktap = xasprintf("%s/suite.ktap", dir);
+		r->json = xasprintf("%s/suite.json", dir);
+	}
+	free(dir);
+	return 0;
+}
+
+static void progress(const struct suite *s, size_t i, const char *what)
+{
+	if (!isatty(STDERR_FILENO))
+		return;
+	if (!what)
+		fprintf(stderr, "\r\033[K");
+	else
+		fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, s->nprogs, what);
+	fflush(stderr);
+}
+
+static void run_one(const struct options *o, struct program *p)
+{
+	struct run_limits lim = {
+		.timeout_sec = o->timeout_sec,
+		.uid = o->run_uid,
+		.gid = o->run_gid,
+		.drop = o->drop,
+	};
+	char **argv = xrealloc(NULL, (o->nksft_args + 2) * sizeof(char *));
+	bool timed_out;
+	int code = 127;
+	double t0 = now_sec();
+
+	argv[0] = p->path;
+	for (int i = 0; i < o->nksft_args; i++)
+		argv[i + 1] = o->ksft_args[i];
+	argv[o->nksft_args + 1] = NULL;
+	tap_begin(p);
+	if (access(p->path, X_OK)) {
+		p->duration_sec = 0;
+		p->status = ST_ERROR;
+		p->reason =
+			xasprintf("missing: %s: %s", p->path, strerror(errno));
+		free(argv);
+		return;
+	}
+	if (run_program(p->path, argv, &lim, tap_line, p, &code, &timed_out))
+		code = 127;
+	p->duration_sec = now_sec() - t0;
+	tap_finish(p, code, timed_out, o->timeout_sec);
+	if (interrupted) {
+		free(p->reason);
+		p->status = ST_ERROR;
+		p->reason = xasprintf("interrupted by signal %d", interrupted);
+	}
+	free(argv);
+}
+
+static void count_totals(struct suite *s)
+{
+	memset(s->totals, 0, sizeof(s->totals));
+	for (size_t i = 0; i < s->nprogs; i++) {
+		const struct program *p = &s->progs[i];
+
+		for (size_t j = 0; j < p->ncases; j++)
+			s->totals[p->cases[j].status]++;
+		/* A program-level verdict no case carries counts once. */
+		if (p->status == ST_ERROR || p->status == ST_TIMEOUT ||
+		    (p->status == ST_SKIP && p->ncases == 0) ||
+		    (p->status == ST_FAIL && !p->ncases))
+			s->totals[p->status]++;
+	}
+}
+
+static int write_ktap_doc(FILE *out, const void *arg)
+{
+	const struct suite *s = arg;
+
+	ktap_header(out, s->nprogs);
+	for (size_t i = 0; i < s->nprogs; i++)
+		ktap_program(out, &s->progs[i], i + 1);
+	ktap_totals(out, s);
+	return ferror(out) ? -EIO : 0;
+}
+
+struct json_arg {
+	const struct suite *s;
+	const struct options *o;
+};
+
+static int write_json_doc(FILE *out, const void *arg)
+{
+	const struct json_arg *a = arg;
+
+	return write_suite_json(out, a->s, a->o);
+}
+
+static int write_junit_doc(FILE *out, const void *arg)
+{
+	return write_junit(out, arg);
+}
+
+static int write_results(const struct options *o, const struct suite *s,
+			 const struct result_paths *r)
+{
+	struct json_arg ja = { s, o };
+	int ret = 0;
+
+	if (r->ktap) {
+		ret |= write_atomic(r->ktap, write_ktap_doc, s);
+		ret |= write_atomic(r->json, write_json_doc, &ja);
+	}
+	if (o->junit_path)
+		ret |= write_atomic(o->junit_path, write_junit_doc, s);
+	if (o->json_path)
+		ret |= write_atomic(o->json_path, write_json_doc, &ja);
+	return ret;
+}
+
+int run_suite(const struct options *o, struct suite *s)
+{
+	struct result_paths paths = { 0 };
+	struct sigaction sa = { .sa_handler = on_signal };
+	double t0 = now_sec();
+	bool failed = false;
+	time_t now = time(NULL);
+
+	if (prepare_results(o, &paths))
+		return EXIT_USAGE;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	strftime(s->started, sizeof(s->started), "%Y-%m-%dT%H:%M:%SZ",
+		 gmtime(&now));
+	ktap_header(stdout, s->nprogs);
+	for (size_t i = 0; i < s->nprogs && !interrupted; i++) {
+		progress(s, i, s->progs[i].name);
+		run_one(o, &s->progs[i]);
+		progress(s, i, NULL);
+		ktap_program(stdout, &s->progs[i], i + 1);
+		fflush(stdout);
+	}
+	s->duration_sec = now_sec() - t0;
+	count_totals(s);
+	ktap_totals(stdout, s);
+	fflush(stdout);
+	for (size_t i = 0; i < s->nprogs; i++)
+		failed |= status_failed(s->progs[i].status);
+	if (write_results(o, s, &paths))
+		return 1;
+	if (paths.json)
+		fprintf(stderr, "# results: %s, %s\n", paths.ktap, paths.json);
+	return failed || interrupted ? 1 : 0;
+}
+
+/* Each program's cases, as its kselftest harness lists them (-l). */
+int list_suite(const struct options *o, const struct suite *s)
+{
+	struct run_limits lim = { .timeout_sec = o->timeout_sec };
+
+	for (size_t i = 0; i < s->nprogs; i++) {
+		struct program p = s->progs[i];
+		char *argv[] = { p.path, "-l", NULL };
+		bool timed_out;
+		int code;
+
+		printf("%s %s\n", p.id, p.name);
+		tap_begin(&p);
+		if (run_program(p.path, argv, &lim, tap_line, &p, &code,
+				&timed_out) == 0 &&
+		    p.output)
+			for (char *line = strtok(p.output, "\n"); line;
+			     line = strtok(NULL, "\n"))
+				printf("    %s\n", line);
+	}
+	return 0;
+}
