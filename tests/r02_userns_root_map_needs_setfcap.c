@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * R02 (regression): mapping uid 0 of the parent user namespace into a new
+ * one needs CAP_SETFCAP.  A process that creates a user namespace without
+ * CAP_SETFCAP in its effective set may not write a uid_map that maps its
+ * parent's uid 0: EPERM, and the map stays empty.
+ *
+ * Fixed by commit db2e718a47984b9d71ed890eb2ea36ecf150de18
+ * ("capabilities: require CAP_SETFCAP to map uid 0"), Linux 5.12: before
+ * it, root without CAP_SETFCAP could map itself to root of a new user
+ * namespace and there write v3 file capabilities that the parent honoured,
+ * gaining the capability it had given up.
+ *
+ * Man page: user_namespaces(7), "Defining user and group ID mappings",
+ * rule 4 (since Linux 5.12); capabilities(7), CAP_SETFCAP.
+ *
+ * The popular simplification: "the creator of a user namespace may write
+ * its uid_map mapping its own uid".  Not when that uid is 0 of the parent
+ * and the creator had no CAP_SETFCAP when it created the namespace.
+ */
+#include "common.h"
+
+#define FIX                                                         \
+	"db2e718a4798 (\"capabilities: require CAP_SETFCAP to map " \
+	"uid 0\")"
+
+/* Remove @cap from the effective, permitted and inheritable sets. */
+static int drop_cap(int cap)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2] = {};
+	uint32_t bit = 1U << (cap % 32);
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	data[cap / 32].effective &= ~bit;
+	data[cap / 32].permitted &= ~bit;
+	data[cap / 32].inheritable &= ~bit;
+	return syscall(SYS_capset, &hdr, data) ? -errno : 0;
+}
+
+/* Whether /proc/self/uid_map is empty, as it is until a map is written. */
+static bool uid_map_empty(void)
+{
+	char buf[16];
+	ssize_t n;
+	int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	return n == 0;
+}
+
+/* unshare(CLONE_NEWUSER), and show that the caller did move. */
+static void enter_new_userns(struct __test_metadata *_metadata)
+{
+	struct stat before, after;
+
+	ASSERT_EQ(0, ns_stat(0, "user", &before));
+	ASSERT_EQ(0, sys_unshare(CLONE_NEWUSER))
+	TH_LOG("unshare(CLONE_NEWUSER): %s", strerror(errno));
+	ASSERT_EQ(0, ns_stat(0, "user", &after));
+	ASSERT_FALSE(same_inode(&before, &after))
+	TH_LOG("unshare(CLONE_NEWUSER) returned 0 but the user namespace "
+	       "is the same");
+}
+
+/*
+ * Be root (uid 0) with every capability, in the initial user namespace or
+ * in one whose uid 0 is the caller: then "0 0 1" written into a child user
+ * namespace maps the parent's uid 0.
+ */
+FIXTURE(root_map){};
+
+FIXTURE_SETUP(root_map)
+{
+	REQUIRE_NS_TYPE(&ns_types[NS_user]);
+	REQUIRE_NS_ADMIN();
+	ASSERT_EQ(0, geteuid())
+	TH_LOG("not uid 0 after gaining CAP_SYS_ADMIN (euid %d)", geteuid());
+	ASSERT_TRUE(have_cap(CAP_SETFCAP));
+}
+
+FIXTURE_TEARDOWN(root_map)
+{
+}
+
+TEST_F(root_map, without_setfcap_mapping_uid_0_is_refused)
+{
+	int ret;
+
+	ASSERT_EQ(0, drop_cap(CAP_SETFCAP));
+	ASSERT_FALSE(have_cap(CAP_SETFCAP))
+	TH_LOG("CAP_SETFCAP still effective after capset()");
+	enter_new_userns(_metadata);
+	ret = write_file("/proc/self/uid_map", "0 0 1");
+	EXPECT_EQ(-EPERM, ret)
+	TH_LOG("writing \"0 0 1\" to uid_map without CAP_SETFCAP: %s, "
+	       "expected EPERM; regression: fixed by commit " FIX,
+	       ret ? strerror(-ret) : "accepted");
+	EXPECT_TRUE(uid_map_empty())
+	TH_LOG("the refused write left a uid_map behind");
+}
+
+/* The control: with CAP_SETFCAP the same write is accepted. */
+TEST_F(root_map, with_setfcap_mapping_uid_0_is_allowed)
+{
+	int ret;
+
+	enter_new_userns(_metadata);
+	ret = write_file("/proc/self/uid_map", "0 0 1");
+	EXPECT_EQ(0, ret)
+	TH_LOG("writing \"0 0 1\" to uid_map with CAP_SETFCAP: %s",
+	       strerror(-ret));
+	EXPECT_FALSE(uid_map_empty());
+}
+
+TEST_HARNESS_MAIN
