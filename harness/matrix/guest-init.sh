@@ -1,0 +1,89 @@
+#!/bin/busybox sh
+# /init of the kernel matrix's guests (busybox, static).  Options come from
+# the kernel command line:
+#   nsapi.mode=run|probe    probe: print the probe token and power off
+#   nsapi.label=kvm|tcg     how the kernel runs, recorded in the results
+#   nsapi.timeout=SEC       per-program timeout of the runner
+#   nsapi.bench=0|1         run the quick bench after the suite
+#   nsapi.tests=P1,P2       runner patterns (default: every test)
+# Serial ports: ttyS0 the console, ttyS1 the runner's KTAP, ttyS2 the result
+# files (JSON, JUnit), each file between "@@@ begin PATH" and "@@@ end PATH"
+# lines.  ttyS1 and ttyS2 are put in raw mode, so no \r is added.
+/bin/busybox --install -s /bin
+export PATH=/bin:/nsapi HOME=/root
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /dev/shm /sys/fs/cgroup
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /results
+mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
+hostname nsapi-guest
+ip link set lo up 2>/dev/null
+
+mode=run label=tcg timeout=30 bench=1 tests=
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	nsapi.mode=*) mode=${arg#*=} ;;
+	nsapi.label=*) label=${arg#*=} ;;
+	nsapi.timeout=*) timeout=${arg#*=} ;;
+	nsapi.bench=*) bench=${arg#*=} ;;
+	nsapi.tests=*) tests=$(echo "${arg#*=}" | tr , ' ') ;;
+	esac
+done
+
+finish() {
+	sync
+	echo "nsapi-guest: $1"
+	poweroff -f
+	sleep 5
+	echo "nsapi-guest: poweroff failed" >&2
+}
+
+if [ "$mode" = probe ]; then
+	finish "probe ok"
+fi
+
+stty -F /dev/ttyS1 raw -echo 2>/dev/null
+stty -F /dev/ttyS2 raw -echo 2>/dev/null
+echo "nsapi-guest: $(uname -r) up, running as $label"
+
+# run_suite NAME ARGS...: one runner pass, its KTAP framed on ttyS1.
+run_suite() {
+	name=$1
+	shift
+	echo "# nsapi-guest: begin $name" >/dev/ttyS1
+	echo "nsapi-guest: suite $name"
+	# shellcheck disable=SC2086 # $tests is a list of patterns
+	/nsapi/nsapi-test --tests-dir /nsapi/tests --results /results \
+		--label "$label" --timeout "$timeout" "$@" $tests >/dev/ttyS1 2>/dev/console
+	echo "# nsapi-guest: end $name rc=$?" >/dev/ttyS1
+}
+
+if [ -x /nsapi/nsapi-test ]; then
+	rel=$(uname -r)
+	run_suite root --junit "/results/$rel/suite.junit.xml"
+	run_suite nobody --user nobody --junit "/results/$rel/suite-nobody.junit.xml"
+else
+	echo "nsapi-guest: no nsapi-test in the image" >&2
+fi
+
+if [ "$bench" = 1 ] && [ -x /nsapi/nsapi-bench ]; then
+	echo "nsapi-guest: bench"
+	/nsapi/nsapi-bench --quick --results /results >/dev/console 2>&1 ||
+		echo "nsapi-guest: nsapi-bench exited with $?"
+fi
+
+cd /results
+for f in */*.json */*.xml; do
+	[ -f "$f" ] || continue
+	echo "@@@ begin $f"
+	cat "$f"
+	echo
+	echo "@@@ end $f"
+done >/dev/ttyS2
+
+finish done
