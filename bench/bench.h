@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The benchmark harness.  After the BPF selftests' bench.c: the harness owns
+ * the clock, warm-up, calibration and statistics; a workload is a
+ * `const struct bench` of callbacks registered in one table (registry.c).
+ * Every quantity carries its unit in its name.
+ */
+#ifndef NSAPI_BENCH_H
+#define NSAPI_BENCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "ns_types.h"
+#include "stats.h"
+
+#define BENCH_MAX_REPS 16
+#define BENCH_MAX_SAMPLES 4096
+#define BENCH_SKIP 4 /* kselftest's skip code */
+
+/* One sample: per call, so a batch's time divided by its calls. */
+struct bench_sample {
+	double wall_ns;
+	double cpu_ns;
+};
+
+/* Per-worker state of one workload; lives in the forked worker only. */
+struct bench_ctx {
+	const struct bench *b;
+	const struct ns_type *t;
+	int fd[4]; /* -EBADF when unused */
+	pid_t helper_pid;
+	int helper_fd;
+	void *shm; /* a MAP_SHARED page for fork-per-sample children */
+	void *priv;
+	char skip_reason[160];
+};
+
+enum bench_kind {
+	/* sub-µs: the harness times calibrated batches of op() */
+	BENCH_BATCH,
+	/* prepare() untimed, op() timed alone, finish() untimed */
+	BENCH_CALL,
+	/* sample() measures one iteration itself with bench_now_ns() */
+	BENCH_CUSTOM,
+};
+
+struct bench {
+	const char *name;
+	/* What exactly one timed iteration contains (--list, README). */
+	const char *iteration;
+	enum bench_kind kind;
+	int type; /* index into ns_types[], or -1 */
+	long param; /* mounts, processes... */
+	/* The benchmark whose median this one's is compared against. */
+	const char *baseline;
+	int (*setup)(struct bench_ctx *ctx);
+	void (*cleanup)(struct bench_ctx *ctx);
+	int (*prepare)(struct bench_ctx *ctx);
+	long (*op)(struct bench_ctx *ctx);
+	int (*finish)(struct bench_ctx *ctx);
+	int (*sample)(struct bench_ctx *ctx, struct bench_sample *s);
+};
+
+struct bench_group {
+	const struct bench *benches;
+	const size_t *count;
+};
+
+/* registry.c */
+extern const struct bench_group bench_registry[];
+extern const size_t bench_registry_count;
+void bench_list(FILE *out, bool verbose);
+const struct bench *bench_find(const char *name);
+
+struct bench_opts {
+	unsigned int repetitions;
+	bool quick;
+	int cpu; /* -1: no pinning */
+	uint64_t budget_ns; /* per benchmark, all repetitions */
+	uint64_t warmup_ns;
+	unsigned int max_samples;
+	uint64_t clock_overhead_ns;
+};
+
+enum bench_status { BENCH_OK, BENCH_SKIPPED, BENCH_FAILED };
+
+struct bench_result {
+	const struct bench *b;
+	enum bench_status status;
+	char reason[200];
+	uint64_t batch; /* calls per sample */
+	unsigned int reps;
+	unsigned int rep_len[BENCH_MAX_REPS];
+	size_t n;
+	struct bench_sample *samples; /* n, repetition after repetition */
+	uint64_t start_ns, end_ns; /* CLOCK_MONOTONIC window of the worker */
+	struct stats st;
+	bool has_delta;
+	double delta_ns, delta_lo_ns, delta_hi_ns;
+	/* --trace: in-kernel durations of the syscalls inside the window */
+	bool traced;
+	size_t trace_events;
+	double trace_p50_ns, trace_p90_ns, trace_p99_ns;
+	double traced_p50_ns;
+};
+
+/* harness.c */
+static inline uint64_t bench_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static inline uint64_t bench_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t bench_calibrate_clock(void);
+int bench_run(const struct bench *b, const struct bench_opts *o,
+	      struct bench_result *r);
+void bench_result_free(struct bench_result *r);
+int bench_wait_child(pid_t pid);
+
+/* helpers for workloads (workloads_common.c) */
+int bench_skip(struct bench_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int bench_fail(struct bench_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int bench_helper_start(struct bench_ctx *ctx, unsigned long clone_flags);
+void bench_helper_stop(struct bench_ctx *ctx);
+int bench_open_ns(pid_t pid, const char *entry);
+void bench_close_fds(struct bench_ctx *ctx);
+
+#endif

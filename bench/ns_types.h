@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The namespace types the benchmarks loop over, and raw syscall wrappers with
+ * fallbacks for older headers.  Bench code cannot include tests/common.h (it
+ * pulls in kselftest_harness.h), hence this small copy of the idea.
+ */
+#ifndef NSAPI_BENCH_NS_TYPES_H
+#define NSAPI_BENCH_NS_TYPES_H
+
+#include <sched.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef __NR_clone3
+#define __NR_clone3 435
+#endif
+#ifndef __NR_pidfd_open
+#define __NR_pidfd_open 434
+#endif
+#define NSIO 0xb7
+#ifndef NS_GET_NSTYPE
+#define NS_GET_NSTYPE _IO(NSIO, 0x3)
+#endif
+
+struct ns_type {
+	const char *name;
+	int flag;
+	/* The /proc/PID/ns entry naming what unshare(flag) creates. */
+	const char *created_entry;
+	/* unshare(flag) can be repeated in one process (checked on 6.18). */
+	bool unshare_repeats;
+};
+
+/* Indexes into ns_types[], which is sorted by name. */
+enum ns_index {
+	NS_CGROUP,
+	NS_IPC,
+	NS_MNT,
+	NS_NET,
+	NS_PID,
+	NS_TIME,
+	NS_USER,
+	NS_UTS,
+};
+
+extern const struct ns_type ns_types[];
+extern const unsigned int ns_types_count;
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
+/* The clone3() argument up to CLONE_ARGS_SIZE_VER0. */
+struct bench_clone_args {
+	uint64_t flags;
+	uint64_t pidfd;
+	uint64_t child_tid;
+	uint64_t parent_tid;
+	uint64_t exit_signal;
+	uint64_t stack;
+	uint64_t stack_size;
+	uint64_t tls;
+};
+
+static inline long sys_clone3(struct bench_clone_args *args)
+{
+	return syscall(__NR_clone3, args, sizeof(*args));
+}
+
+/* clone() without a new stack: fork semantics, no glibc atfork handlers. */
+static inline pid_t sys_clone_fork(unsigned long flags)
+{
+	return (pid_t)syscall(SYS_clone, flags, 0, 0, 0, 0);
+}
+
+static inline int sys_pidfd_open(pid_t pid, unsigned int flags)
+{
+	return (int)syscall(__NR_pidfd_open, pid, flags);
+}
+
+#endif
