@@ -14,7 +14,8 @@
 # with every ABI bump.  The image is downloaded with apt-get download through
 # the private apt state (apt-private.sh), extracted with dpkg-deb -x (never
 # installed), and only its boot/ files are kept, in
-# $NSAPI_CACHE/kernels/PACKAGE_VERSION/.  Prints the path of the vmlinuz;
+# $NSAPI_CACHE/kernels/PACKAGE_VERSION/, with the uncompressed vmlinux-RELEASE
+# that qemu boots faster (extract-vmlinux.sh).  Prints the path of the vmlinuz;
 # --resolve-only prints PACKAGE=VERSION and downloads nothing.
 set -euo pipefail
 
@@ -185,4 +186,11 @@ if [ -z "$(image)" ]; then
 	rm -rf "$dir"
 	mv "$tmp/keep" "$dir"
 fi
-image
+# The ELF vmlinux beside it boots without the decompressor (see
+# extract-vmlinux.sh); kernels without a PVH entry point get none.
+vmlinuz=$(image)
+release=${vmlinuz##*/vmlinuz-}
+if [ ! -e "$dir/vmlinux-$release" ] && [ ! -e "$dir/no-pvh" ]; then
+	"$here/extract-vmlinux.sh" "$vmlinuz" "$dir/vmlinux-$release" || : >"$dir/no-pvh"
+fi
+echo "$vmlinuz"
