@@ -99,6 +99,7 @@ TEST_F(nstype, new_namespace_answers_its_clone_flag)
 	ASSERT_LE(0, pid)
 	TH_LOG("%s: clone(%s): %s", t->name, t->flag_name, strerror(errno));
 	if (pid == 0) {
+		close(done[1]);
 		if (t->flag == CLONE_NEWTIME && sys_unshare(CLONE_NEWTIME))
 			_exit(1);
 		/* time_for_children of an unshared task is the new one. */
