@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * S02: a namespace is identified by the (st_dev, st_ino) of its
+ * /proc/PID/ns entry.
+ *
+ * Two processes are in the same namespace of a type exactly when stat() of
+ * their entries for that type gives the same device and inode; the number in
+ * the link target "type:[inode]" is that st_ino.  When a process moves to a
+ * new namespace of one type, its entry for that type changes and the entries
+ * of every other type stay as they were.  /proc/PID/task/TID/ns shows the
+ * same for each thread.
+ *
+ * Man page: namespaces(7), "The /proc/[pid]/ns/ directory".
+ *
+ * The popular simplification: "compare the inode numbers" (or the strings
+ * readlink() returns).  The inode number alone is only unique on one
+ * device: the rule is st_dev and st_ino together.  And namespaces belong to
+ * threads, not processes: /proc/PID/ns shows the thread group leader, a
+ * thread that called unshare() shows its own namespace only under
+ * /proc/PID/task/TID/ns.  For pid and time, unshare() changes the
+ * pid_for_children and time_for_children entries, not the caller's own.
+ */
+#include <pthread.h>
+
+#include "common.h"
+
+/* Where a process's entries are: as a process, and as its main thread. */
+static const char *const dir_formats[] = {
+	"/proc/%d/ns",
+	"/proc/%d/task/%d/ns",
+};
+
+static void ns_dir(char *buf, size_t len, const char *format, pid_t pid)
+{
+	snprintf(buf, len, format, pid, pid);
+}
+
+/*
+ * stat() an entry and check that its link target names the same inode;
+ * returns false (after logging) when it cannot be read.
+ */
+static bool stat_entry(struct __test_metadata *_metadata, const char *dir,
+		       const char *entry, struct stat *st)
+{
+	char path[PATH_MAX];
+	unsigned long ino;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, entry);
+	if (stat(path, st)) {
+		TH_LOG("stat(%s): %s", path, strerror(errno));
+		return false;
+	}
+	ino = ns_link_inode(path, NULL, 0);
+	EXPECT_EQ(ino, st->st_ino)
+	TH_LOG("%s: link target says inode %lu, stat() says %lu", path, ino,
+	       (unsigned long)st->st_ino);
+	return true;
+}
+
+/*
+ * Compare one entry of two directories: the same namespace unless @entry is
+ * the one expected to have changed.
+ */
+static void compare_entry(struct __test_metadata *_metadata, const char *dir_a,
+			  const char *dir_b, const char *entry, bool changed)
+{
+	struct stat a, b;
+
+	ASSERT_TRUE(stat_entry(_metadata, dir_a, entry, &a));
+	ASSERT_TRUE(stat_entry(_metadata, dir_b, entry, &b));
+	EXPECT_EQ(!changed, same_inode(&a, &b))
+	TH_LOG("%s: %s has (%lu, %lu), %s has (%lu, %lu), expected %s", entry,
+	       dir_a, (unsigned long)a.st_dev, (unsigned long)a.st_ino, dir_b,
+	       (unsigned long)b.st_dev, (unsigned long)b.st_ino,
+	       changed ? "different namespaces" : "the same namespace");
+}
+
+/*
+ * Every entry of every type the kernel has, own and *_for_children: only
+ * @changed (NULL for none) differs between the two directories.
+ */
+static void compare_dirs(struct __test_metadata *_metadata, const char *dir_a,
+			 const char *dir_b, const char *changed)
+{
+	const struct ns_type *t;
+
+	for_each_ns(t) {
+		if (!ns_type_exists(t))
+			continue;
+		compare_entry(_metadata, dir_a, dir_b, t->name,
+			      changed && !strcmp(changed, t->name));
+		if (strcmp(t->children_name, t->name))
+			compare_entry(_metadata, dir_a, dir_b, t->children_name,
+				      changed && !strcmp(changed,
+							 t->children_name));
+	}
+}
+
+/* Both forms of the child's directory against the parent's. */
+static void compare_with_parent(struct __test_metadata *_metadata, pid_t child,
+				const char *changed)
+{
+	char dir_a[64], dir_b[64];
+
+	for (size_t i = 0; i < ARRAY_SIZE(dir_formats); i++) {
+		ns_dir(dir_a, sizeof(dir_a), dir_formats[i], getpid());
+		ns_dir(dir_b, sizeof(dir_b), dir_formats[i], child);
+		compare_dirs(_metadata, dir_a, dir_b, changed);
+	}
+}
+
+/*
+ * A child that calls unshare(@flags) (none when 0) and forks once, tells
+ * the parent, and stays until the parent closes go_fd.  The fork gives a
+ * new pid namespace its init: until then pid_for_children cannot be read
+ * (see pid_for_children_is_empty_until_first_child).
+ */
+struct probe_child {
+	pid_t pid;
+	int ready_fd; /* parent reads: the child is set up */
+	int go_fd; /* parent closes: the child may exit */
+	int report_fd; /* parent reads: why the child failed */
+};
+
+/* The parent's "go" is end of file on the pipe. */
+static bool wait_eof(int fd)
+{
+	char c;
+
+	return read(fd, &c, 1) == 0;
+}
+
+static void __attribute__((noreturn))
+run_probe_child(int flags, int ready_fd, int go_fd, int report_fd)
+{
+	pid_t holder;
+
+	if (flags && sys_unshare(flags))
+		child_fail(report_fd, "unshare(%#x): %s", flags,
+			   strerror(errno));
+	holder = fork();
+	if (holder < 0)
+		child_fail(report_fd, "fork after unshare(%#x): %s", flags,
+			   strerror(errno));
+	if (holder == 0)
+		_exit(wait_eof(go_fd) ? 0 : 1);
+	if (sync_send(ready_fd) || !wait_eof(go_fd))
+		child_fail(report_fd, "handshake with parent failed");
+	if (wait_child(holder))
+		child_fail(report_fd, "the forked grandchild failed");
+	_exit(0);
+}
+
+static int start_child(struct probe_child *c, int flags)
+{
+	int ready[2], go[2], report[2];
+
+	if (pipe2(ready, O_CLOEXEC) || pipe2(go, O_CLOEXEC) ||
+	    pipe2(report, O_CLOEXEC))
+		return -errno;
+	fflush(NULL);
+	c->pid = fork();
+	if (c->pid < 0)
+		return -errno;
+	if (c->pid == 0) {
+		close(ready[0]);
+		close(go[1]);
+		close(report[0]);
+		run_probe_child(flags, ready[1], go[0], report[1]);
+	}
+	close(ready[1]);
+	close(go[0]);
+	close(report[1]);
+	c->ready_fd = ready[0];
+	c->go_fd = go[1];
+	c->report_fd = report[0];
+	return 0;
+}
+
+static void wait_ready(struct __test_metadata *_metadata, struct probe_child *c)
+{
+	char msg[512];
+
+	if (sync_wait(c->ready_fd) == 0)
+		return;
+	child_report(c->report_fd, msg, sizeof(msg));
+	TH_LOG("child %d failed: %s (status %d)", c->pid, msg,
+	       wait_child(c->pid));
+	c->pid = -1;
+	ASSERT_TRUE(false);
+}
+
+static void stop_child(struct __test_metadata *_metadata, struct probe_child *c)
+{
+	char msg[512];
+	int status;
+
+	close(c->go_fd);
+	if (c->pid > 0) {
+		status = wait_child(c->pid);
+		if (status) {
+			child_report(c->report_fd, msg, sizeof(msg));
+			TH_LOG("child %d: %s", c->pid, msg);
+		}
+		EXPECT_EQ(0, status);
+	}
+	close(c->ready_fd);
+	close(c->report_fd);
+}
+
+/* A forked child is in all its parent's namespaces, by (dev, ino). */
+TEST(forked_child_shares_every_namespace)
+{
+	struct probe_child c;
+
+	ASSERT_EQ(0, start_child(&c, 0));
+	wait_ready(_metadata, &c);
+	compare_with_parent(_metadata, c.pid, NULL);
+	stop_child(_metadata, &c);
+}
+
+FIXTURE(identity){};
+
+FIXTURE_VARIANT(identity)
+{
+	const struct ns_type *ns;
+};
+
+NS_VARIANTS(identity);
+
+FIXTURE_SETUP(identity)
+{
+}
+
+FIXTURE_TEARDOWN(identity)
+{
+}
+
+/*
+ * After unshare() of one type, the child's entry for that type (the
+ * *_for_children one for pid and time) differs from the parent's, and
+ * every other entry is still the parent's.
+ */
+TEST_F(identity, unshare_changes_that_type_only)
+{
+	struct probe_child c;
+
+	REQUIRE_NS_TYPE(variant->ns);
+	REQUIRE_NS_ADMIN();
+	ASSERT_EQ(0, start_child(&c, variant->ns->flag));
+	wait_ready(_metadata, &c);
+	compare_with_parent(_metadata, c.pid, variant->ns->children_name);
+	stop_child(_metadata, &c);
+}
+
+/*
+ * The exception to "every process has every entry": after
+ * unshare(CLONE_NEWPID) the new pid namespace has no init yet, and
+ * pid_for_children cannot be followed (ENOENT) until the first fork.
+ */
+static void __attribute__((noreturn)) pid_for_children_child(int report_fd)
+{
+	struct stat own, before, after;
+	pid_t init;
+
+	if (sys_unshare(CLONE_NEWPID))
+		child_fail(report_fd, "unshare(CLONE_NEWPID): %s",
+			   strerror(errno));
+	if (ns_stat(0, "pid_for_children", &before) == 0 || errno != ENOENT)
+		child_fail(report_fd,
+			   "pid_for_children before the first fork: "
+			   "expected ENOENT, got %s",
+			   strerror(errno));
+	init = fork();
+	if (init == 0)
+		_exit(0);
+	if (init < 0 || wait_child(init))
+		child_fail(report_fd, "first fork after unshare failed");
+	if (ns_stat(0, "pid_for_children", &after) || ns_stat(0, "pid", &own))
+		child_fail(report_fd, "stat pid entries after the fork: %s",
+			   strerror(errno));
+	if (same_inode(&own, &after))
+		child_fail(report_fd, "pid_for_children is still the own pid "
+				      "namespace after unshare and fork");
+	_exit(0);
+}
+
+TEST(pid_for_children_is_empty_until_first_child)
+{
+	char msg[512] = "";
+	int report[2], status;
+	pid_t pid;
+
+	REQUIRE_NS_TYPE(&ns_types[NS_pid]);
+	REQUIRE_NS_ADMIN();
+	ASSERT_EQ(0, pipe2(report, O_CLOEXEC));
+	fflush(NULL);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		pid_for_children_child(report[1]);
+	close(report[1]);
+	status = wait_child(pid);
+	if (status)
+		child_report(report[0], msg, sizeof(msg));
+	EXPECT_EQ(0, status)
+	TH_LOG("pid: %s", msg);
+	close(report[0]);
+}
+
+struct thread_sync {
+	int ready[2], go[2];
+	pid_t tid;
+	int unshare_errno;
+};
+
+static void *unshare_uts_thread(void *arg)
+{
+	struct thread_sync *s = arg;
+
+	s->tid = gettid();
+	s->unshare_errno = sys_unshare(CLONE_NEWUTS) ? errno : 0;
+	if (sync_send(s->ready[1]) == 0)
+		sync_wait(s->go[0]);
+	return NULL;
+}
+
+/*
+ * Namespaces belong to threads: a thread's unshare() shows in its own
+ * /proc/PID/task/TID/ns only; /proc/PID/ns is the thread group leader's.
+ */
+TEST(thread_unshare_shows_under_its_task_only)
+{
+	char leader[64], thread[64], process[64];
+	struct thread_sync s = {};
+	pthread_t th;
+
+	REQUIRE_NS_TYPE(&ns_types[NS_uts]);
+	REQUIRE_NS_ADMIN();
+	ASSERT_EQ(0, pipe2(s.ready, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(s.go, O_CLOEXEC));
+	ASSERT_EQ(0, pthread_create(&th, NULL, unshare_uts_thread, &s));
+	ASSERT_EQ(0, sync_wait(s.ready[0]));
+	EXPECT_EQ(0, s.unshare_errno)
+	TH_LOG("unshare(CLONE_NEWUTS) in a thread: %s",
+	       strerror(s.unshare_errno));
+
+	snprintf(process, sizeof(process), "/proc/%d/ns", getpid());
+	snprintf(leader, sizeof(leader), "/proc/%d/task/%d/ns", getpid(),
+		 getpid());
+	snprintf(thread, sizeof(thread), "/proc/%d/task/%d/ns", getpid(),
+		 s.tid);
+	compare_dirs(_metadata, leader, thread, "uts");
+	compare_dirs(_metadata, process, leader, NULL);
+
+	ASSERT_EQ(0, sync_send(s.go[1]));
+	ASSERT_EQ(0, pthread_join(th, NULL));
+}
+
+TEST_HARNESS_MAIN
