@@ -178,6 +178,17 @@ static inline pid_t sys_clone_fork(unsigned long flags)
 	return syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
 }
 
+/* clone3() without a new stack, exit signal SIGCHLD: returns like fork(). */
+static inline pid_t sys_clone3_fork(uint64_t flags)
+{
+	struct nsapi_clone_args args = {
+		.flags = flags,
+		.exit_signal = SIGCHLD,
+	};
+
+	return sys_clone3(&args, CLONE_ARGS_SIZE_VER0);
+}
+
 static inline int sys_setns(int fd, int nstype)
 {
 	return syscall(SYS_setns, fd, nstype);
