@@ -544,4 +544,44 @@ static inline void child_report(int report_fd, char *buf, size_t len)
 	buf[n > 0 ? n : 0] = '\0';
 }
 
+/* --- holders ----------------------------------------------------------- */
+
+/*
+ * A holder is a child made by clone3(@flags) that stays in its new
+ * namespaces until its release pipe closes: the caller gets its pid and the
+ * pipe's write end (*release_fd, O_CLOEXEC).  Returns the pid, or -errno
+ * (ENOSYS: no clone3; EINVAL: a flag the kernel does not know; EPERM).
+ */
+static inline pid_t holder_start(uint64_t flags, int *release_fd)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -errno;
+	fflush(stdout);
+	fflush(stderr);
+	pid = sys_clone3_fork(flags);
+	if (pid == 0) {
+		close(fds[1]);
+		sync_wait(fds[0]);
+		_exit(0);
+	}
+	if (pid < 0)
+		pid = -errno;
+	close(fds[0]);
+	if (pid < 0)
+		close(fds[1]);
+	else
+		*release_fd = fds[1];
+	return pid;
+}
+
+/* Let a holder go and reap it; returns its wait_child() status. */
+static inline int holder_stop(pid_t pid, int release_fd)
+{
+	close(release_fd);
+	return wait_child(pid);
+}
+
 #endif /* NSAPI_COMMON_H */
