@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * S07: setns() joins an existing namespace.
+ *
+ * setns(fd, nstype) with an fd of /proc/PID/ns/TYPE moves the caller into
+ * that namespace: afterwards /proc/self/ns/TYPE has the target's inode and
+ * every other type is unchanged.  Children made afterwards are born in it.
+ *
+ * Man pages: setns(2), namespaces(7), pid_namespaces(7), time_namespaces(7).
+ *
+ * The popular simplification is "setns() moves the caller into the
+ * namespace", for every type.  For pid it is wrong: a process never changes
+ * its own pid namespace (its PID would change under it), so setns() sets
+ * only pid_for_children and the caller stays where it is; its next child is
+ * the one that enters.  The design document says the same of time, but the
+ * kernel does move the caller into a time namespace by setns() (it switches
+ * time and time_for_children together and remaps the vDSO, which is why the
+ * caller must be single-threaded, see S09).  Only unshare(CLONE_NEWTIME)
+ * leaves the caller behind (S11).
+ */
+#include "common.h"
+
+/*
+ * Whether setns() changes the caller's own /proc/self/ns/TYPE, not only the
+ * *_for_children entry: for every type but pid.
+ */
+static bool setns_moves_caller(const struct ns_type *t)
+{
+	return t->flag != CLONE_NEWPID;
+}
+
+FIXTURE(setns_join)
+{
+	pid_t holder;
+	int release_fd;
+	int ns_fd;
+	struct stat target;
+};
+
+FIXTURE_VARIANT(setns_join)
+{
+	const struct ns_type *ns;
+};
+
+NS_VARIANTS(setns_join);
+
+/* A holder child in a new namespace of the variant's type: the target. */
+FIXTURE_SETUP(setns_join)
+{
+	const struct ns_type *t = variant->ns;
+
+	self->holder = -1;
+	self->ns_fd = -EBADF;
+	REQUIRE_NS_TYPE(t);
+	REQUIRE_NS_ADMIN();
+
+	self->holder = holder_start(t->flag, &self->release_fd);
+	if (self->holder == -ENOSYS || self->holder == -EINVAL)
+		SKIP(return, "clone3(%s) refused: %s", t->flag_name,
+			   strerror(-self->holder));
+	ASSERT_LT(0, self->holder)
+	TH_LOG("clone3(%s): %s", t->flag_name, strerror(-self->holder));
+
+	self->ns_fd = ns_open(self->holder, t->name);
+	ASSERT_LE(0, self->ns_fd)
+	TH_LOG("open(/proc/%d/ns/%s): %s", self->holder, t->name,
+	       strerror(errno));
+	ASSERT_EQ(0, fstat(self->ns_fd, &self->target));
+}
+
+FIXTURE_TEARDOWN(setns_join)
+{
+	if (self->ns_fd >= 0)
+		close(self->ns_fd);
+	if (self->holder > 0)
+		EXPECT_EQ(0, holder_stop(self->holder, self->release_fd));
+}
+
+/* Log which entry is where; the expectations are the caller's. */
+static void expect_entry(struct __test_metadata *_metadata, const char *name,
+			 const struct stat *want, const struct stat *got)
+{
+	EXPECT_TRUE(same_inode(want, got))
+	TH_LOG("/proc/self/ns/%s after setns(): inode %lu, expected %lu", name,
+	       (unsigned long)got->st_ino, (unsigned long)want->st_ino);
+}
+
+TEST_F(setns_join, caller_takes_target_inode_and_nothing_else_changes)
+{
+	const struct ns_type *t = variant->ns;
+	struct ns_snapshot before, after;
+	size_t i = t - ns_types;
+
+	ASSERT_EQ(0, ns_snapshot_take(&before));
+	ASSERT_FALSE(same_inode(&self->target, &before.children[i]));
+
+	ASSERT_EQ(0, sys_setns(self->ns_fd, t->flag))
+	TH_LOG("setns(/proc/%d/ns/%s, %s): %s", self->holder, t->name,
+	       t->flag_name, strerror(errno));
+	ASSERT_EQ(0, ns_snapshot_take(&after));
+
+	expect_entry(_metadata, t->children_name, &self->target,
+		     &after.children[i]);
+	if (setns_moves_caller(t))
+		expect_entry(_metadata, t->name, &self->target, &after.own[i]);
+	else
+		expect_entry(_metadata, t->name, &before.own[i], &after.own[i]);
+
+	/* Every other type stays as it was. */
+	after.own[i] = before.own[i];
+	after.children[i] = before.children[i];
+	EXPECT_EQ(NULL, ns_snapshot_diff(&before, &after))
+	TH_LOG("setns(%s) also changed the %s namespace", t->flag_name,
+	       ns_snapshot_diff(&before, &after)->name);
+}
+
+/* A child forked after setns() is in the target namespace, pid included. */
+TEST_F(setns_join, child_forked_after_setns_is_in_target)
+{
+	const struct ns_type *t = variant->ns;
+	int report[2];
+	char msg[512];
+	pid_t child;
+
+	ASSERT_EQ(0, sys_setns(self->ns_fd, t->flag))
+	TH_LOG("setns(/proc/%d/ns/%s, %s): %s", self->holder, t->name,
+	       t->flag_name, strerror(errno));
+	ASSERT_EQ(0, pipe2(report, O_CLOEXEC));
+	fflush(stdout);
+	fflush(stderr);
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		struct stat st;
+
+		close(report[0]);
+		if (ns_stat(0, t->name, &st))
+			child_fail(report[1], "stat(/proc/self/ns/%s): %s",
+				   t->name, strerror(errno));
+		if (!same_inode(&self->target, &st))
+			child_fail(report[1],
+				   "child's %s namespace is inode %lu, "
+				   "not the target's %lu",
+				   t->name, (unsigned long)st.st_ino,
+				   (unsigned long)self->target.st_ino);
+		_exit(0);
+	}
+	close(report[1]);
+	child_report(report[0], msg, sizeof(msg));
+	close(report[0]);
+	EXPECT_EQ(0, wait_child(child))
+	TH_LOG("%s", msg);
+}
+
+TEST_HARNESS_MAIN
