@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * S03: clone() with a CLONE_NEW* flag creates a namespace of that type and
+ * starts the child in it; the child shares every other namespace with its
+ * parent.
+ *
+ * Man pages: clone(2) (CLONE_NEWCGROUP ... CLONE_NEWUTS, CLONE_NEWTIME),
+ * namespaces(7).
+ *
+ * The popular simplification: "pass CLONE_NEW<type> to clone() for every
+ * type".  CLONE_NEWTIME is 0x80, and clone()'s low byte (CSIGNAL) is the
+ * exit signal, so clone() never sees it as a namespace flag: this kernel
+ * takes clone(CLONE_NEWTIME | SIGCHLD) as an ordinary clone whose exit
+ * signal is 0x80 | SIGCHLD = 145.  No time namespace is made (so no
+ * privilege is needed either), the signal number is invalid so the parent
+ * gets no signal when the child exits, and a child whose exit signal is not
+ * SIGCHLD is a "clone" child: waitpid() without __WALL or __WCLONE says
+ * ECHILD.  A time namespace is made by clone3(), whose exit signal is a
+ * separate field, or by unshare().
+ */
+#include "common.h"
+
+/* Bit i set: the child's own or *_for_children entry of ns_types[i] differs. */
+static uint32_t snapshot_diff_mask(const struct ns_snapshot *a,
+				   const struct ns_snapshot *b)
+{
+	uint32_t mask = 0;
+
+	for (size_t i = 0; i < NS_COUNT; i++) {
+		if (a->present[i] != b->present[i] ||
+		    !same_inode(&a->own[i], &b->own[i]) ||
+		    !same_inode(&a->children[i], &b->children[i]))
+			mask |= 1U << i;
+	}
+	return mask;
+}
+
+static void mask_names(uint32_t mask, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < NS_COUNT && used < len; i++)
+		if (mask & (1U << i))
+			used += snprintf(buf + used, len - used, "%s ",
+					 ns_types[i].name);
+	if (!mask)
+		snprintf(buf, len, "none");
+}
+
+/*
+ * A child made by @create_fn(@flags) reports which of its namespaces differ
+ * from @parent's, then stays until go_fd reaches end of file so that the
+ * parent can look at /proc/PID.
+ */
+struct clone_child {
+	pid_t pid;
+	int mask_fd;
+	int go_fd;
+};
+
+static void __attribute__((noreturn))
+run_child(const struct ns_snapshot *parent, int mask_fd, int go_fd)
+{
+	struct ns_snapshot mine;
+	uint32_t mask;
+	char c;
+
+	if (ns_snapshot_take(&mine))
+		_exit(2);
+	mask = snapshot_diff_mask(parent, &mine);
+	if (write(mask_fd, &mask, sizeof(mask)) != sizeof(mask))
+		_exit(3);
+	_exit(read(go_fd, &c, 1) == 0 ? 0 : 4);
+}
+
+static int start_child(struct clone_child *c, pid_t (*create_fn)(int flags),
+		       int flags, const struct ns_snapshot *parent)
+{
+	int mask[2], go[2];
+
+	if (pipe2(mask, O_CLOEXEC) || pipe2(go, O_CLOEXEC))
+		return -errno;
+	fflush(NULL);
+	c->pid = create_fn(flags);
+	if (c->pid < 0)
+		return -errno;
+	if (c->pid == 0) {
+		close(mask[0]);
+		close(go[1]);
+		run_child(parent, mask[1], go[0]);
+	}
+	close(mask[1]);
+	close(go[0]);
+	c->mask_fd = mask[0];
+	c->go_fd = go[1];
+	return 0;
+}
+
+/* The exit status (0..255), 128 + signal, or -errno; waits for any child. */
+static int wait_clone_child(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, __WALL) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void stop_child(struct __test_metadata *_metadata, struct clone_child *c)
+{
+	close(c->go_fd);
+	EXPECT_EQ(0, wait_clone_child(c->pid));
+	close(c->mask_fd);
+}
+
+static pid_t by_clone(int flags)
+{
+	return sys_clone_fork(flags);
+}
+
+static pid_t by_clone3(int flags)
+{
+	return sys_clone3_fork(flags);
+}
+
+/*
+ * Make a child with @create_fn(flag of the variant) and check that exactly
+ * the namespaces in @expected_mask differ from the parent's.
+ */
+static void check_child(struct __test_metadata *_metadata,
+			const char *call_name, pid_t (*create_fn)(int flags),
+			const struct ns_type *ns, uint32_t expected_mask)
+{
+	char got_names[128], want_names[128];
+	struct ns_snapshot parent;
+	struct clone_child c;
+	uint32_t mask = 0;
+	int ret;
+
+	ASSERT_EQ(0, ns_snapshot_take(&parent));
+	ret = start_child(&c, create_fn, ns->flag, &parent);
+	ASSERT_EQ(0, ret)
+	TH_LOG("%s(%s): %s", call_name, ns->flag_name, strerror(-ret));
+	EXPECT_EQ(sizeof(mask), read(c.mask_fd, &mask, sizeof(mask)))
+	TH_LOG("%s(%s): the child did not report", call_name, ns->flag_name);
+	mask_names(mask, got_names, sizeof(got_names));
+	mask_names(expected_mask, want_names, sizeof(want_names));
+	EXPECT_EQ(expected_mask, mask)
+	TH_LOG("%s(%s): child's namespaces that differ from the parent's: %s"
+	       "(expected %s)",
+	       call_name, ns->flag_name, got_names, want_names);
+	stop_child(_metadata, &c);
+}
+
+FIXTURE(create){};
+
+FIXTURE_VARIANT(create)
+{
+	const struct ns_type *ns;
+};
+
+NS_VARIANTS(create);
+
+FIXTURE_SETUP(create)
+{
+}
+
+FIXTURE_TEARDOWN(create)
+{
+}
+
+/* clone3() can carry every CLONE_NEW* flag, CLONE_NEWTIME included. */
+TEST_F(create, clone3_child_is_in_new_namespace_of_that_type_only)
+{
+	struct nsapi_clone_args probe = {};
+
+	REQUIRE_NS_TYPE(variant->ns);
+	if (sys_clone3(&probe, 0) < 0 && errno == ENOSYS)
+		SKIP(return, "kernel lacks clone3() (ENOSYS; Linux 5.3+)");
+	REQUIRE_NS_ADMIN();
+	check_child(_metadata, "clone3", by_clone3, variant->ns,
+		    1U << (variant->ns - ns_types));
+}
+
+/*
+ * clone() does the same for every type whose flag lies above its exit
+ * signal byte; for CLONE_NEWTIME, inside that byte, it makes no namespace
+ * at all (see clone_takes_newtime_bit_as_exit_signal).
+ */
+TEST_F(create, clone_child_is_in_new_namespace_of_that_type_only)
+{
+	uint32_t expected = 1U << (variant->ns - ns_types);
+
+	REQUIRE_NS_TYPE(variant->ns);
+	REQUIRE_NS_ADMIN();
+	if (variant->ns->flag & CSIGNAL) {
+		ksft_print_msg("clone() reads %s (%#x) as exit signal bits: "
+			       "no namespace is expected\n",
+			       variant->ns->flag_name, variant->ns->flag);
+		expected = 0;
+	}
+	check_child(_metadata, "clone", by_clone, variant->ns, expected);
+}
+
+/* Field 38 of /proc/PID/stat: the signal the parent gets at the exit. */
+static int read_exit_signal(pid_t pid)
+{
+	char buf[1024], path[64], *p;
+	int field = 2, sig = -1;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* The command name (field 2) may hold spaces: count after its ')'. */
+	p = strrchr(buf, ')');
+	for (p = p ? strtok(p + 1, " ") : NULL; p; p = strtok(NULL, " "))
+		if (++field == 38)
+			sig = atoi(p);
+	return sig;
+}
+
+/*
+ * clone(CLONE_NEWTIME | SIGCHLD), even without any privilege, succeeds:
+ * the child is in the parent's time namespace and its exit signal is
+ * 0x80 | SIGCHLD, so waitpid() without __WALL does not see it.
+ */
+TEST(clone_takes_newtime_bit_as_exit_signal)
+{
+	struct ns_snapshot parent;
+	struct clone_child c;
+	uint32_t mask = ~0U;
+	int status;
+
+	ASSERT_EQ(0, ns_snapshot_take(&parent));
+	ASSERT_EQ(0, start_child(&c, by_clone, CLONE_NEWTIME, &parent))
+	TH_LOG("clone(CLONE_NEWTIME | SIGCHLD): %s", strerror(errno));
+	ASSERT_EQ(sizeof(mask), read(c.mask_fd, &mask, sizeof(mask)));
+	EXPECT_EQ(0, mask)
+	TH_LOG("time: the clone() child's namespaces differ (mask %#x)", mask);
+	EXPECT_EQ(CLONE_NEWTIME | SIGCHLD, read_exit_signal(c.pid));
+	EXPECT_EQ(-1, waitpid(c.pid, &status, WNOHANG));
+	EXPECT_EQ(ECHILD, errno)
+	TH_LOG("waitpid(%d) without __WALL: %s", c.pid, strerror(errno));
+	stop_child(_metadata, &c);
+}
+
+TEST_HARNESS_MAIN
