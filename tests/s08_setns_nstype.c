@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * S08: setns() checks nstype against the type of the fd.
+ *
+ * nstype 0 accepts a namespace fd of any type; nstype equal to the fd's
+ * CLONE_NEW* value works; any other value fails with EINVAL and changes
+ * nothing.  An fd that is not a namespace (nor a pidfd) gives EINVAL; an fd
+ * that is not open gives EBADF.
+ *
+ * Man page: setns(2), "nstype".
+ *
+ * The common reading is that nstype is a filter of allowed types, a mask:
+ * it is not.  For a namespace fd it must be 0 or exactly the fd's type, so
+ * CLONE_NEWNET | CLONE_NEWUTS is refused even for a net fd (flag sets are
+ * for pidfds, see U05).  And "a bad fd gives EBADF" needs a footnote: a
+ * namespace file opened with O_PATH is an open fd, yet setns() refuses it
+ * with EBADF, as if it were closed.
+ */
+#include "common.h"
+
+FIXTURE(nstype)
+{
+	pid_t holder;
+	int release_fd;
+	int ns_fd;
+	struct stat target;
+};
+
+FIXTURE_VARIANT(nstype)
+{
+	const struct ns_type *ns;
+};
+
+NS_VARIANTS(nstype);
+
+/* The fd to join: a holder child's new namespace of the variant's type. */
+FIXTURE_SETUP(nstype)
+{
+	const struct ns_type *t = variant->ns;
+
+	self->holder = -1;
+	self->ns_fd = -EBADF;
+	REQUIRE_NS_TYPE(t);
+	REQUIRE_NS_ADMIN();
+
+	self->holder = holder_start(t->flag, &self->release_fd);
+	if (self->holder == -ENOSYS || self->holder == -EINVAL)
+		SKIP(return, "clone3(%s) refused: %s", t->flag_name,
+			   strerror(-self->holder));
+	ASSERT_LT(0, self->holder)
+	TH_LOG("clone3(%s): %s", t->flag_name, strerror(-self->holder));
+
+	self->ns_fd = ns_open(self->holder, t->name);
+	ASSERT_LE(0, self->ns_fd)
+	TH_LOG("open(/proc/%d/ns/%s): %s", self->holder, t->name,
+	       strerror(errno));
+	ASSERT_EQ(0, fstat(self->ns_fd, &self->target));
+}
+
+FIXTURE_TEARDOWN(nstype)
+{
+	if (self->ns_fd >= 0)
+		close(self->ns_fd);
+	if (self->holder > 0)
+		EXPECT_EQ(0, holder_stop(self->holder, self->release_fd));
+}
+
+/* setns(fd, nstype) succeeds and the *_for_children entry is the target. */
+static void expect_joined(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(nstype) * self, const struct ns_type *t,
+			  int nstype)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, sys_setns(self->ns_fd, nstype))
+	TH_LOG("setns(%s fd, %#x): %s", t->name, nstype, strerror(errno));
+	ASSERT_EQ(0, ns_stat(0, t->children_name, &st));
+	EXPECT_TRUE(same_inode(&self->target, &st))
+	TH_LOG("setns(%s fd, %#x) returned 0 but /proc/self/ns/%s is inode "
+	       "%lu, not the target's %lu",
+	       t->name, nstype, t->children_name, (unsigned long)st.st_ino,
+	       (unsigned long)self->target.st_ino);
+}
+
+/* setns(fd, nstype) fails with EINVAL, and every namespace is unchanged. */
+static void expect_refused(struct __test_metadata *_metadata, int fd,
+			   const char *what, int nstype, int want_errno)
+{
+	struct ns_snapshot before, after;
+	const struct ns_type *changed;
+	int ret, err;
+
+	ASSERT_EQ(0, ns_snapshot_take(&before));
+	ret = sys_setns(fd, nstype);
+	err = ret == -1 ? errno : 0;
+	EXPECT_EQ(-1, ret)
+	TH_LOG("setns(%s, %#x) returned %d, expected -1 (%s)", what, nstype,
+	       ret, strerror(want_errno));
+	EXPECT_EQ(want_errno, err)
+	TH_LOG("setns(%s, %#x): %s, expected %s", what, nstype,
+	       err ? strerror(err) : "no error", strerror(want_errno));
+	ASSERT_EQ(0, ns_snapshot_take(&after));
+	changed = ns_snapshot_diff(&before, &after);
+	EXPECT_EQ(NULL, changed)
+	TH_LOG("refused setns(%s, %#x) changed the %s namespace", what, nstype,
+	       changed->name);
+}
+
+TEST_F(nstype, zero_accepts_any_type)
+{
+	expect_joined(_metadata, self, variant->ns, 0);
+}
+
+TEST_F(nstype, own_clone_flag_joins)
+{
+	expect_joined(_metadata, self, variant->ns, variant->ns->flag);
+}
+
+/*
+ * Every other CLONE_NEW* value, alone or or-ed with the right one, is
+ * EINVAL: nstype names one type, it is not a mask.
+ */
+TEST_F(nstype, every_other_type_is_einval_and_changes_nothing)
+{
+	const struct ns_type *t = variant->ns, *o;
+	char what[64];
+
+	snprintf(what, sizeof(what), "%s fd", t->name);
+	for_each_ns(o) {
+		if (o == t)
+			continue;
+		expect_refused(_metadata, self->ns_fd, what, o->flag, EINVAL);
+		expect_refused(_metadata, self->ns_fd, what, o->flag | t->flag,
+			       EINVAL);
+	}
+}
+
+/* Open fds that are neither namespaces nor pidfds. */
+static const struct {
+	const char *path;
+	int flags;
+} not_namespaces[] = {
+	{ "/dev/null", O_RDONLY },
+	{ "/proc/self/status", O_RDONLY },
+	{ "/proc/self/ns", O_RDONLY | O_DIRECTORY },
+};
+
+TEST(non_namespace_fd_is_einval)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(not_namespaces); i++) {
+		const char *path = not_namespaces[i].path;
+		int fd = open(path, not_namespaces[i].flags | O_CLOEXEC);
+
+		ASSERT_LE(0, fd)
+		TH_LOG("open(%s): %s", path, strerror(errno));
+		expect_refused(_metadata, fd, path, 0, EINVAL);
+		expect_refused(_metadata, fd, path, CLONE_NEWUTS, EINVAL);
+		close(fd);
+	}
+}
+
+TEST(closed_fd_is_ebadf)
+{
+	int fd = ns_open(0, "uts");
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, close(fd));
+	expect_refused(_metadata, fd, "closed fd", 0, EBADF);
+	expect_refused(_metadata, fd, "closed fd", CLONE_NEWUTS, EBADF);
+	expect_refused(_metadata, -1, "fd -1", 0, EBADF);
+}
+
+/* An O_PATH fd of a namespace file is open, but not usable by setns(). */
+TEST(o_path_namespace_fd_is_ebadf)
+{
+	int fd = open("/proc/self/ns/uts", O_PATH | O_CLOEXEC);
+
+	ASSERT_LE(0, fd)
+	TH_LOG("open(/proc/self/ns/uts, O_PATH): %s", strerror(errno));
+	expect_refused(_metadata, fd, "O_PATH uts fd", 0, EBADF);
+	expect_refused(_metadata, fd, "O_PATH uts fd", CLONE_NEWUTS, EBADF);
+	close(fd);
+}
+
+TEST_HARNESS_MAIN
