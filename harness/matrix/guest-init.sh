@@ -7,7 +7,7 @@
 #   nsapi.bench=0|1         run the quick bench after the suite
 #   nsapi.tests=P1,P2       runner patterns (default: every test)
 # Serial ports: ttyS0 the console, ttyS1 the runner's KTAP, ttyS2 the result
-# files (JSON, JUnit), each file between "@@@ begin PATH" and "@@@ end PATH"
+# files (JSON, JUnit, the bench's text table), each file between "@@@ begin PATH" and "@@@ end PATH"
 # lines.  ttyS1 and ttyS2 are put in raw mode, so no \r is added.
 /bin/busybox --install -s /bin
 export PATH=/bin:/nsapi HOME=/root
@@ -65,6 +65,7 @@ run_suite() {
 
 if [ -x /nsapi/nsapi-test ]; then
 	rel=$(uname -r)
+	mkdir -p "/results/$rel"
 	run_suite root --junit "/results/$rel/suite.junit.xml"
 	run_suite nobody --user nobody --junit "/results/$rel/suite-nobody.junit.xml"
 else
@@ -73,12 +74,14 @@ fi
 
 if [ "$bench" = 1 ] && [ -x /nsapi/nsapi-bench ]; then
 	echo "nsapi-guest: bench"
-	/nsapi/nsapi-bench --quick --results /results >/dev/console 2>&1 ||
+	mkdir -p "/results/$(uname -r)"
+	/nsapi/nsapi-bench --quick --results /results \
+		>"/results/$(uname -r)/bench.txt" 2>/dev/console ||
 		echo "nsapi-guest: nsapi-bench exited with $?"
 fi
 
 cd /results
-for f in */*.json */*.xml; do
+for f in */*.json */*.xml */*.txt; do
 	[ -f "$f" ] || continue
 	echo "@@@ begin $f"
 	cat "$f"

@@ -1,0 +1,317 @@
+#!/bin/bash
+# nsapi matrix: validate and benchmark several kernels in one command.
+#
+# Each KERNEL boots under qemu with a busybox initramfs holding the static
+# runner, tests and bench; inside, the suite runs as root and as nobody and
+# the quick bench runs; the running kernel takes part natively.  Prints one
+# KTAP document with a subtest per kernel; writes RESULTS/matrix/<release>-
+# <label>/ per kernel, RESULTS/matrix.md (behavior x kernel) and the
+# cross-kernel latency comparison and plots (report.sh).
+set -euo pipefail
+
+self=$(readlink -f "${BASH_SOURCE[0]}")
+here=$(dirname "$self")
+# Run as build/nsapi-matrix (a link made by matrix.mk) or from the tree.
+build=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+[ -d "$build/static" ] || build=$(cd "$here/../.." && pwd)/build
+
+usage() {
+	cat <<'EOF'
+usage: nsapi matrix [OPTIONS] [KERNEL...]
+
+Boot each KERNEL under qemu, run the suite (as root and as nobody) and the
+quick bench inside, and report a behavior x kernel table and a latency
+comparison.  A KERNEL is a path to a bzImage/vmlinuz/vmlinux, or a Debian
+kernel: 6.1 (or bookworm), 6.12, sid (or unstable), X.Y, or a linux-image-*
+package (metapackages are followed; PACKAGE=VERSION pins one).  Default:
+6.1 6.12 sid, plus the running kernel natively.
+
+Options:
+  --results DIR     results root (default ./results): DIR/matrix/, DIR/matrix.md
+  --timeout SEC     per-kernel timeout for boot + suite + bench (default 300)
+  --test-timeout S  the runner's per-program timeout (default 30)
+  --jobs N          kernels booted at once (default: the number of CPUs, max 4)
+  --accel MODE      auto (probe KVM, else TCG), kvm or tcg (default auto)
+  --append ARGS     extra kernel command line for every guest
+  --tests P1,P2     run only these runner patterns
+  --no-native       leave the running kernel out
+  --no-bench        skip the quick bench
+  --no-report       skip matrix.md, the comparison and the plots
+  --prune           delete run directories of kernels not in this matrix
+  -h, --help        this text
+
+Exit status: 0 every kernel ran and nothing failed, 1 a kernel crashed,
+timed out or failed a test, 2 bad usage.
+EOF
+}
+
+die2() {
+	echo "nsapi matrix: $*" >&2
+	exit 2
+}
+
+results=./results timeout=300 test_timeout=30 jobs= accel=auto append= tests=
+native=1 bench=1 report=1 prune=0
+kernels=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	-h | --help)
+		usage
+		exit 0
+		;;
+	--no-native) native=0 ;;
+	--no-bench) bench=0 ;;
+	--no-report) report=0 ;;
+	--prune) prune=1 ;;
+	--results | --timeout | --test-timeout | --jobs | --accel | --append | --tests)
+		[ $# -ge 2 ] || die2 "$1 needs a value"
+		case $1 in
+		--results) results=$2 ;;
+		--timeout) timeout=$2 ;;
+		--test-timeout) test_timeout=$2 ;;
+		--jobs) jobs=$2 ;;
+		--accel) accel=$2 ;;
+		--append) append=$2 ;;
+		--tests) tests=$2 ;;
+		esac
+		shift
+		;;
+	--) ;;
+	-*) die2 "unknown option '$1' (see --help)" ;;
+	*) kernels+=("$1") ;;
+	esac
+	shift
+done
+[[ $timeout =~ ^[1-9][0-9]*$ ]] || die2 "--timeout wants a positive number of seconds, not '$timeout'"
+[[ $test_timeout =~ ^[1-9][0-9]*$ ]] && [ "$test_timeout" -le 3600 ] ||
+	die2 "--test-timeout wants 1-3600 seconds, not '$test_timeout'"
+[ -n "$jobs" ] || jobs=$(($(nproc) > 4 ? 4 : $(nproc)))
+[[ $jobs =~ ^[1-9][0-9]*$ ]] || die2 "--jobs wants a positive number, not '$jobs'"
+case $accel in auto | kvm | tcg) ;; *) die2 "--accel is auto, kvm or tcg, not '$accel'" ;; esac
+[[ $tests =~ ^[A-Za-z0-9_*?,.-]*$ ]] || die2 "--tests wants comma-separated patterns, not '$tests'"
+[[ $append != *$'\n'* ]] || die2 "--append must be one line"
+command -v qemu-system-x86_64 >/dev/null || die2 "qemu-system-x86_64 is not installed (make deps)"
+command -v jq >/dev/null || die2 "jq is not installed (make deps)"
+[ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12 sid)
+
+# Every KERNEL is checked before anything boots: a path must be a readable
+# file, a name must resolve to a Debian package.
+specs=() displays=()
+for k in "${kernels[@]}"; do
+	if [ -f "$k" ]; then
+		[ -r "$k" ] || die2 "cannot read the kernel image '$k'"
+		specs+=("path:$(readlink -f "$k")")
+		displays+=("$(basename "$k")")
+	elif [[ $k == */* ]]; then
+		die2 "no kernel image at '$k'"
+	else
+		"$here/fetch-kernel.sh" --resolve-only "$k" >/dev/null || exit 2
+		specs+=("debian:$k")
+		displays+=("$k")
+	fi
+done
+
+if [ "$(id -u)" = 0 ]; then
+	cache=${NSAPI_CACHE:-/var/cache/nsapi}
+else
+	cache=${NSAPI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nsapi}
+fi
+mkdir -p "$cache" "$results/matrix"
+results=$(cd "$results" && pwd)
+work=$(mktemp -d "$cache/tmp.matrix.XXXXXX")
+renderer=
+cleanup() {
+	[ -z "$renderer" ] || kill "$renderer" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- progress: one line per kernel -----------------------------------------
+
+matrix_start=$SECONDS
+rows=("${displays[@]}")
+[ $native = 0 ] || rows+=("$(uname -r) (native)")
+mkdir -p "$work/progress"
+for i in "${!rows[@]}"; do
+	echo "$SECONDS waiting" >"$work/progress/$i"
+done
+
+# progress ROW STATE...: record a row's state; without a terminal, say it.
+progress() {
+	local row=$1
+	shift
+	local since
+	read -r since _ <"$work/progress/$row"
+	case $1 in downloading | booting) since=$SECONDS ;; esac
+	echo "$since $*" >"$work/progress/$row"
+	if [ ! -t 2 ]; then
+		printf '  MATRIX  [%4ds] %-28s %s\n' $((SECONDS - matrix_start)) "${rows[$row]}" "$*" >&2
+	fi
+}
+
+render() {
+	local i since state first=1
+	while :; do
+		[ $first = 1 ] || printf '\033[%dA' "${#rows[@]}" >&2
+		first=0
+		for i in "${!rows[@]}"; do
+			read -r since state <"$work/progress/$i"
+			case $state in
+			waiting*) printf '\033[K  %-30s %s\n' "${rows[$i]}" "$state" >&2 ;;
+			*) printf '\033[K  %-30s %-50s %4ds\n' "${rows[$i]}" "${state:0:50}" \
+				$((SECONDS - since)) >&2 ;;
+			esac
+		done
+		[ ! -e "$work/progress.stop" ] || break
+		sleep 0.5
+	done
+}
+if [ -t 2 ]; then
+	render &
+	renderer=$!
+fi
+
+# --- kernels: fetch, probe, boot ---------------------------------------------
+
+images=() packages=()
+for i in "${!specs[@]}"; do
+	spec=${specs[$i]}
+	case $spec in
+	path:*)
+		images+=("${spec#path:}")
+		packages+=("")
+		progress "$i" "waiting (image $(basename "${spec#path:}"))"
+		;;
+	debian:*)
+		progress "$i" downloading
+		vmlinuz=$("$here/fetch-kernel.sh" "${spec#debian:}" 2>"$work/fetch.$i.log") || {
+			cat "$work/fetch.$i.log" >&2
+			exit 1
+		}
+		dir=$(dirname "$vmlinuz")
+		rel=${vmlinuz##*/vmlinuz-}
+		# The uncompressed ELF boots without the decompressor (much faster
+		# under TCG); the bzImage when the kernel has no PVH entry point.
+		if [ -r "$dir/vmlinux-$rel" ]; then
+			images+=("$dir/vmlinux-$rel")
+		else
+			images+=("$vmlinuz")
+		fi
+		packages+=("$(cat "$dir/PACKAGE" 2>/dev/null || true)")
+		rows[$i]="$rel"
+		progress "$i" "waiting (cached: $(cat "$dir/PACKAGE"))"
+		;;
+	esac
+done
+
+initramfs=$build/matrix/initramfs.cpio.gz
+if [ ! -e "$initramfs" ] || [ -n "$(find "$build/static" "$here/guest-init.sh" \
+	"$here/build-initramfs.sh" -newer "$initramfs" -print -quit)" ]; then
+	"$here/build-initramfs.sh" "$build/static" "$initramfs" || exit 2
+fi
+[ -x "$build/static/nsapi-test" ] ||
+	echo "nsapi matrix: $build/static/nsapi-test is not built: the guests will run no suite" >&2
+
+if [ "$accel" = auto ]; then
+	accel=$("$here/probe-kvm.sh" "${images[0]}" "$initramfs")
+fi
+
+guest_append="nsapi.timeout=$test_timeout nsapi.bench=$bench"
+[ -z "$tests" ] || guest_append+=" nsapi.tests=$tests"
+[ -z "$append" ] || guest_append+=" $append"
+
+# The running kernel first: its timings are not disturbed by the guests.
+if [ $native = 1 ]; then
+	row=$((${#rows[@]} - 1))
+	progress "$row" running
+	native_args=(--build "$build" --out-root "$results/matrix" --timeout "$test_timeout")
+	[ $bench = 1 ] || native_args+=(--no-bench)
+	[ -z "$tests" ] || native_args+=(--tests "$tests")
+	if run_dir=$("$here/run-native.sh" "${native_args[@]}" 2>"$work/native.log"); then
+		echo "$run_dir" >"$work/run.$row"
+		progress "$row" "done: $(jq -r '.result' "$run_dir/run.json")"
+	else
+		progress "$row" "done: the native run failed"
+		cat "$work/native.log" >&2
+	fi
+fi
+
+guest() { # ROW
+	local i=$1 w=$work/guest.$i run_dir state
+	progress "$i" booting
+	"$here/run-guest.sh" --image "${images[$i]}" --name "${displays[$i]}" \
+		--accel "$accel" --out-root "$results/matrix" --work "$w" \
+		--timeout "$timeout" --append "$guest_append" --package "${packages[$i]}" \
+		--initramfs "$initramfs" >"$work/run.$i" 2>"$work/guest.$i.log" &
+	local pid=$! shown=booting
+	while kill -0 $pid 2>/dev/null; do
+		state=$shown
+		if grep -a -q 'nsapi-guest: bench' "$w/console.log" 2>/dev/null; then
+			state="running (bench)"
+		elif grep -a -q 'nsapi-guest: suite nobody' "$w/console.log" 2>/dev/null; then
+			state="running (suite as nobody)"
+		elif grep -a -q 'nsapi-guest: .* up' "$w/console.log" 2>/dev/null; then
+			state="running (suite as root)"
+		fi
+		if [ "$state" != "$shown" ]; then
+			progress "$i" "$state"
+			shown=$state
+		fi
+		sleep 0.5
+	done
+	wait $pid || {
+		progress "$i" "done: error (see below)"
+		cat "$work/guest.$i.log" >&2
+		return 0
+	}
+	run_dir=$(cat "$work/run.$i")
+	progress "$i" "done: $(jq -r '.result | ascii_upcase' "$run_dir/run.json" |
+		sed 's/^OK$/ok/') in $(jq -r .elapsed_sec "$run_dir/run.json") s"
+}
+
+guest_pids=()
+running() {
+	local n=0 p
+	for p in "${guest_pids[@]}"; do
+		! kill -0 "$p" 2>/dev/null || n=$((n + 1))
+	done
+	echo $n
+}
+for i in "${!images[@]}"; do
+	while [ "$(running)" -ge "$jobs" ]; do
+		sleep 0.5
+	done
+	guest "$i" &
+	guest_pids+=($!)
+done
+for p in "${guest_pids[@]}"; do
+	wait "$p" || true
+done
+
+if [ -n "$renderer" ]; then
+	touch "$work/progress.stop"
+	wait "$renderer" 2>/dev/null || true
+	renderer=
+fi
+wall=$((SECONDS - matrix_start))
+echo "  MATRIX  $((${#rows[@]})) kernels in ${wall} s ($accel)" >&2
+
+# --- report ------------------------------------------------------------------
+
+run_dirs=()
+for i in "${!rows[@]}"; do
+	[ -s "$work/run.$i" ] && run_dirs+=("$(cat "$work/run.$i")")
+done
+if [ $prune = 1 ]; then
+	for d in "$results"/matrix/*/; do
+		d=${d%/}
+		[ -e "$d/run.json" ] || continue
+		keep=0
+		for r in "${run_dirs[@]}"; do [ "$r" != "$d" ] || keep=1; done
+		[ $keep = 1 ] || rm -rf "$d"
+	done
+fi
+report_args=(--results "$results" --wall "$wall" --accel "$accel")
+[ $report = 1 ] || report_args+=(--ktap-only)
+exec "$here/report.sh" "${report_args[@]}" "${run_dirs[@]}"

@@ -1,0 +1,192 @@
+#!/bin/bash
+# The matrix's reports, from its run directories (run-guest.sh, run-native.sh):
+#   stdout and RESULTS/matrix/matrix.ktap   one KTAP document, a subtest per
+#       kernel holding the runner's documents (root, nobody), a CRASH or
+#       TIMEOUT kernel as "not ok N <kernel> # CRASH reason" with the last
+#       console lines, and the plain "N passed, N failed, N skipped" line
+#   RESULTS/matrix.md                        kernels, the behaviors that differ
+#       between kernels, the behavior x kernel table, the latency comparison
+#   RESULTS/matrix/compare.txt, plots/       nsapi compare / nsapi plot of the
+#       bench results, TCG runs only with TCG runs
+#   RESULTS/matrix/index.json                the runs, in order
+#
+#   report.sh --results DIR [--wall SEC] [--accel MODE] [--ktap-only] RUN_DIR...
+# Exit status 0 when every kernel ran and passed, 1 otherwise, 2 bad usage.
+set -euo pipefail
+
+here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
+build=$(cd "$here/../.." && pwd)/build
+usage() {
+	echo "usage: report.sh --results DIR [--wall SEC] [--accel MODE] [--ktap-only] RUN_DIR..." >&2
+	exit 2
+}
+results= wall= accel= ktap_only=0
+runs=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--results | --wall | --accel)
+		[ $# -ge 2 ] || usage
+		case $1 in
+		--results) results=$2 ;;
+		--wall) wall=$2 ;;
+		--accel) accel=$2 ;;
+		esac
+		shift
+		;;
+	--ktap-only) ktap_only=1 ;;
+	-*) usage ;;
+	*) runs+=("$1") ;;
+	esac
+	shift
+done
+[ -n "$results" ] || usage
+for r in "${runs[@]}"; do
+	[ -r "$r/run.json" ] || {
+		echo "report: $r has no run.json" >&2
+		exit 2
+	}
+done
+mkdir -p "$results/matrix"
+
+# --- KTAP ---------------------------------------------------------------------
+
+indent() { sed "s/^/$1/"; }
+
+# The runner's document as a subtest: its version line, then a Subtest name.
+suite_subtest() { # FILE NAME
+	awk -v name="$2" 'NR == 1 && /^KTAP version/ { print; print "# Subtest: " name; next } { print }' "$1"
+}
+
+ktap() {
+	local n=0 passed=0 failed=0 skipped=0 r name result reason
+	echo "KTAP version 1"
+	echo "1..${#runs[@]}"
+	for r in "${runs[@]}"; do
+		n=$((n + 1))
+		name=$(basename "$r")
+		result=$(jq -r .result "$r/run.json")
+		reason=$(jq -r '.reason // ""' "$r/run.json" | tr -d '#')
+		case $result in
+		crash | timeout | qemu-error | error)
+			local directive=CRASH
+			[ "$result" != timeout ] || directive=TIMEOUT
+			echo "not ok $n $name # $directive${reason:+ $reason}"
+			jq -r '.console_tail[-15:][] | "# console: " + .' "$r/run.json"
+			failed=$((failed + 1))
+			continue
+			;;
+		esac
+		local subs=() ok=1 k=0
+		[ -s "$r/suite.ktap" ] && subs+=("suite.ktap:root")
+		[ -s "$r/suite-nobody.ktap" ] && subs+=("suite-nobody.ktap:nobody")
+		echo "  KTAP version 1"
+		echo "  # Subtest: $name"
+		echo "  1..$((${#subs[@]} + 1))"
+		local s file user rc
+		for s in "${subs[@]}"; do
+			file=${s%%:*} user=${s#*:}
+			k=$((k + 1))
+			suite_subtest "$r/$file" "suite as $user" | indent '    '
+			rc=$(jq -r ".suite_exit.$user // 1" "$r/run.json")
+			if [ "$rc" = 0 ]; then
+				echo "  ok $k suite as $user"
+			else
+				echo "  not ok $k suite as $user"
+				ok=0
+			fi
+		done
+		k=$((k + 1))
+		if [ -s "$r/bench.json" ]; then
+			echo "  ok $k quick bench"
+		else
+			echo "  ok $k quick bench # SKIP not run"
+		fi
+		if [ $ok = 1 ]; then
+			echo "ok $n $name"
+			passed=$((passed + 1))
+		else
+			echo "not ok $n $name"
+			failed=$((failed + 1))
+		fi
+	done
+	echo "$passed passed, $failed failed, $skipped skipped"
+	[ $failed = 0 ]
+}
+
+rc=0
+ktap >"$results/matrix/matrix.ktap" || rc=1
+cat "$results/matrix/matrix.ktap"
+jq -n --arg wall "${wall:-}" --arg accel "${accel:-}" '$ARGS.positional as $dirs |
+	{schema: "nsapi-matrix/1", wall_sec: (if $wall == "" then null else ($wall | tonumber) end),
+	 accel: $accel, runs: $dirs}' --args "${runs[@]##*/}" >"$results/matrix/index.json"
+[ $ktap_only = 0 ] || exit $rc
+
+# --- latency comparison and plots: like with like ------------------------------
+
+compare_md=
+mkdir -p "$results/matrix/plots"
+for label in tcg kvm native; do
+	benches=()
+	for r in "${runs[@]}"; do
+		[ "$(jq -r .label "$r/run.json")" = "$label" ] && [ -s "$r/bench.json" ] &&
+			benches+=("$r/bench.json")
+	done
+	[ ${#benches[@]} -gt 0 ] || continue
+	if [ ${#benches[@]} -ge 2 ] && [ -x "$build/nsapi-compare" ]; then
+		"$build/nsapi-compare" "${benches[@]}" >"$results/matrix/compare-$label.txt" 2>&1 || true
+		compare_md+="### ${label^^} runs: nsapi compare"$'\n\n'"\`\`\`"$'\n'
+		compare_md+="$(sed "s|$results/matrix/||g" "$results/matrix/compare-$label.txt")"$'\n'"\`\`\`"$'\n\n'
+	fi
+	if [ -x "$build/nsapi-plot" ] && [ -s "$build/nsapi-plot" ]; then
+		"$build/nsapi-plot" --out "$results/matrix/plots/$label" "${benches[@]}" \
+			>"$results/matrix/plots/$label.log" 2>&1 || true
+	fi
+done
+[ -n "$(ls -A "$results/matrix/plots" 2>/dev/null)" ] || rmdir "$results/matrix/plots"
+
+# --- matrix.md -------------------------------------------------------------------
+
+{
+	echo "# nsapi kernel matrix"
+	echo
+	echo "Generated by \`nsapi matrix\` on $(date -u '+%F %H:%M UTC'), host kernel $(uname -r)," \
+		"guests under ${accel:-?}${wall:+, wall time $wall s}. The KTAP document is" \
+		"[matrix/matrix.ktap](matrix/matrix.ktap); each kernel's files are in matrix/<release>-<label>/."
+	echo
+	echo "| kernel | package | ran as | result | root: pass/fail/skip | nobody: pass/fail/skip | seconds |"
+	echo "|---|---|---|---|---|---|---|"
+	for r in "${runs[@]}"; do
+		jq -r --arg col "$(basename "$r")" \
+			--slurpfile root <(cat "$r/suite.json" 2>/dev/null || echo null) \
+			--slurpfile nobody <(cat "$r/suite-nobody.json" 2>/dev/null || echo null) '
+			def counts: if . == null then "—" else
+				.totals | "\(.pass + .xfail) / \(.fail + .error + .timeout + .xpass) / \(.skip)" end;
+			"| \($col) | \(.package // "" | if . == "" then "—" else . end) | \(.label) | " +
+			"\(if .result == "ok" then "ok" else "**\(.result | ascii_upcase)** \(.reason)" end) | " +
+			"\($root[0] | counts) | \($nobody[0] | counts) | \(.elapsed_sec) |"' "$r/run.json"
+	done
+	echo
+	for r in "${runs[@]}"; do
+		jq -n --arg col "$(basename "$r")" --slurpfile run "$r/run.json" \
+			--slurpfile root <(cat "$r/suite.json" 2>/dev/null || echo null) \
+			--slurpfile nobody <(cat "$r/suite-nobody.json" 2>/dev/null || echo null) \
+			'{column: $col, run: $run[0], root: $root[0], nobody: $nobody[0]}'
+	done | jq -s -r -f "$here/matrix-table.jq"
+	echo
+	echo "## Latency"
+	echo
+	echo "Bench results are compared only with runs of the same kind: TCG emulates the CPU, so"
+	echo "its timings rank kernels by the work a path does but are no measure of real latency."
+	echo
+	if [ -n "$compare_md" ]; then
+		printf '%s' "$compare_md"
+	else
+		echo "No comparison: fewer than two bench results of one kind."
+	fi
+	for p in "$results"/matrix/plots/*.svg "$results"/matrix/plots/*.png; do
+		[ -e "$p" ] || continue
+		echo "![${p##*/}](matrix/plots/${p##*/})"
+	done
+} >"$results/matrix.md.tmp"
+mv "$results/matrix.md.tmp" "$results/matrix.md"
+exit $rc

@@ -1,0 +1,81 @@
+#!/bin/bash
+# The running kernel's row of the matrix: the suite as root and as nobody and
+# the quick bench, natively, filed in OUT_ROOT/<release>-native/ in the same
+# layout as run-guest.sh's (run.json says how it went).
+#
+#   run-native.sh --build DIR --out-root DIR [--timeout SEC] [--no-bench]
+#                 [--tests P1,P2]
+# Prints the run directory.
+set -euo pipefail
+
+usage() {
+	echo "usage: run-native.sh --build DIR --out-root DIR [--timeout SEC] [--no-bench] [--tests P1,P2]" >&2
+	exit 2
+}
+build= out_root= timeout=30 bench=1 tests=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--no-bench)
+		bench=0
+		shift
+		continue
+		;;
+	esac
+	[ $# -ge 2 ] || usage
+	case $1 in
+	--build) build=$2 ;;
+	--out-root) out_root=$2 ;;
+	--timeout) timeout=$2 ;;
+	--tests) tests=$2 ;;
+	*) usage ;;
+	esac
+	shift 2
+done
+[ -n "$build" ] && [ -n "$out_root" ] || usage
+[ -x "$build/nsapi-test" ] || {
+	echo "run-native: $build/nsapi-test is not built (run make)" >&2
+	exit 2
+}
+
+release=$(uname -r)
+run_dir=$out_root/$release-native
+mkdir -p "$out_root"
+tmp=$(mktemp -d "$out_root/.native.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/$release"
+# shellcheck disable=SC2086 # the patterns are a list
+patterns=$(echo "$tests" | tr , ' ')
+
+start=$(date +%s.%N)
+root_rc=0 nobody_rc=null
+# shellcheck disable=SC2086
+"$build/nsapi-test" --results "$tmp" --label native --timeout "$timeout" \
+	--junit "$tmp/$release/suite.junit.xml" $patterns >/dev/null 2>"$tmp/stderr" || root_rc=$?
+if [ "$(id -u)" = 0 ]; then
+	nobody_rc=0
+	# shellcheck disable=SC2086
+	"$build/nsapi-test" --results "$tmp" --label native --timeout "$timeout" --user nobody \
+		--junit "$tmp/$release/suite-nobody.junit.xml" $patterns >/dev/null 2>>"$tmp/stderr" ||
+		nobody_rc=$?
+fi
+if [ "$bench" = 1 ] && [ -x "$build/nsapi-bench" ]; then
+	"$build/nsapi-bench" --quick --results "$tmp" >"$tmp/$release/bench.txt" 2>>"$tmp/stderr" || true
+fi
+elapsed=$(echo "$(date +%s.%N) - $start" | bc)
+
+result=ok reason=
+if [ ! -s "$tmp/$release/suite.json" ]; then
+	result=error
+	reason="nsapi-test wrote no suite.json (exit $root_rc): $(tail -n1 "$tmp/stderr")"
+fi
+rm -rf "$run_dir"
+mv "$tmp/$release" "$run_dir"
+jq -n --arg release "$release" --arg result "$result" --arg reason "$reason" \
+	--arg elapsed "$elapsed" --argjson root_rc "$root_rc" --argjson nobody_rc "$nobody_rc" '
+	{
+		schema: "nsapi-matrix-run/1", name: "native", image: null, package: null,
+		release: $release, "label": "native", result: $result, reason: $reason,
+		elapsed_sec: ($elapsed | tonumber * 10 | round / 10),
+		suite_exit: { root: $root_rc, nobody: $nobody_rc }, console_tail: []
+	}' >"$run_dir/run.json"
+echo "$run_dir"
