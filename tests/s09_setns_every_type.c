@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * S09: setns() can join every type, mnt, pid and user included (since 3.8),
+ * each with its own extra rules.
+ *
+ * user: the caller needs CAP_SYS_ADMIN in the target user namespace (its
+ * owner has it without any capability of its own), must be single-threaded
+ * and must not share its fs_struct (CLONE_FS) with another process, else
+ * EINVAL; rejoining the caller's own user namespace is EINVAL; and a process
+ * can never go back up into an ancestor (EPERM: no capability there).
+ * mnt: the fs_struct must not be shared (EINVAL), threads do not matter; the
+ * join moves the root and working directory to the namespace's root.
+ * time: a multi-threaded caller gets EUSERS.  pid has none of these rules.
+ *
+ * Man pages: setns(2) (the per-type notes), user_namespaces(7).
+ *
+ * The simplification: "since 3.8 setns() joins any namespace type".  True,
+ * but the same call that works from a single-threaded program fails once a
+ * thread or a CLONE_FS sibling exists, with a different errno per type, and
+ * only for some types: the table below is the real rule.
+ */
+#include "common.h"
+
+/* --- what the caller shares its state with ------------------------------ */
+
+enum companion {
+	COMPANION_THREAD, /* CLONE_THREAD, CLONE_FILES, not CLONE_FS */
+	COMPANION_FS_SHARER, /* a process made with CLONE_FS, not a thread */
+};
+
+static const char *const companion_name[] = {
+	[COMPANION_THREAD] = "a thread (no CLONE_FS)",
+	[COMPANION_FS_SHARER] = "a CLONE_FS process",
+};
+
+static int thread_fn(void *arg)
+{
+	char c;
+
+	/* Blocks until the test closes the pipe; errors end the thread too. */
+	return read(*(int *)arg, &c, 1) < 0;
+}
+
+/*
+ * Start a companion that blocks reading @*release_fd's other end.  A thread
+ * runs on @stack; a CLONE_FS process is reapable.  Returns its tid or pid.
+ */
+static pid_t companion_start(enum companion kind, void *stack, size_t size,
+			     int *read_fd, int *release_fd)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -errno;
+	*read_fd = fds[0];
+	*release_fd = fds[1];
+	fflush(stdout);
+	fflush(stderr);
+	if (kind == COMPANION_THREAD)
+		return clone(thread_fn, (char *)stack + size,
+			     CLONE_VM | CLONE_THREAD | CLONE_SIGHAND |
+				     CLONE_FILES | CLONE_SYSVSEM,
+			     read_fd);
+	pid = sys_clone_fork(CLONE_FS);
+	if (pid == 0) {
+		close(fds[1]);
+		_exit(sync_wait(fds[0]) < 0 ? 0 : 1);
+	}
+	return pid;
+}
+
+FIXTURE(shared_caller)
+{
+	pid_t holder, companion;
+	int release_fd, ns_fd, comp_read_fd, comp_release_fd;
+	struct stat target;
+	char stack[64 * 1024] __attribute__((aligned(16)));
+};
+
+FIXTURE_VARIANT(shared_caller)
+{
+	const struct ns_type *ns;
+	enum companion kind;
+	int expect_errno; /* 0: the join works despite the companion */
+};
+
+#define SHARED_CASE(type, who, companion, err)                             \
+	FIXTURE_VARIANT_ADD(shared_caller, type##_with_##who)              \
+	{                                                                  \
+		.ns = &ns_types[NS_##type], .kind = COMPANION_##companion, \
+		.expect_errno = err,                                       \
+	}
+
+SHARED_CASE(user, thread, THREAD, EINVAL);
+SHARED_CASE(user, clone_fs_sibling, FS_SHARER, EINVAL);
+SHARED_CASE(mnt, clone_fs_sibling, FS_SHARER, EINVAL);
+SHARED_CASE(mnt, thread, THREAD, 0);
+SHARED_CASE(time, thread, THREAD, EUSERS);
+SHARED_CASE(time, clone_fs_sibling, FS_SHARER, 0);
+SHARED_CASE(pid, thread, THREAD, 0);
+SHARED_CASE(pid, clone_fs_sibling, FS_SHARER, 0);
+
+FIXTURE_SETUP(shared_caller)
+{
+	const struct ns_type *t = variant->ns;
+
+	self->holder = self->companion = -1;
+	self->ns_fd = -EBADF;
+	REQUIRE_NS_TYPE(t);
+	REQUIRE_NS_ADMIN();
+
+	self->holder = holder_start(t->flag, &self->release_fd);
+	if (self->holder == -ENOSYS || self->holder == -EINVAL)
+		SKIP(return, "clone3(%s) refused: %s", t->flag_name,
+			   strerror(-self->holder));
+	ASSERT_LT(0, self->holder)
+	TH_LOG("clone3(%s): %s", t->flag_name, strerror(-self->holder));
+	self->ns_fd = ns_open(self->holder, t->name);
+	ASSERT_LE(0, self->ns_fd);
+	ASSERT_EQ(0, fstat(self->ns_fd, &self->target));
+
+	self->companion =
+		companion_start(variant->kind, self->stack, sizeof(self->stack),
+				&self->comp_read_fd, &self->comp_release_fd);
+	ASSERT_LT(0, self->companion)
+	TH_LOG("starting %s: %s", companion_name[variant->kind],
+	       strerror(errno));
+}
+
+FIXTURE_TEARDOWN(shared_caller)
+{
+	if (self->companion > 0) {
+		close(self->comp_release_fd);
+		if (variant->kind == COMPANION_FS_SHARER)
+			wait_child(self->companion);
+	}
+	if (self->ns_fd >= 0)
+		close(self->ns_fd);
+	if (self->holder > 0)
+		EXPECT_EQ(0, holder_stop(self->holder, self->release_fd));
+}
+
+static void expect_joined(struct __test_metadata *_metadata,
+			  const struct ns_type *t, const struct stat *target)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, ns_stat(0, t->children_name, &st));
+	EXPECT_TRUE(same_inode(target, &st))
+	TH_LOG("setns(%s) returned 0 but /proc/self/ns/%s is inode %lu, "
+	       "not the target's %lu",
+	       t->flag_name, t->children_name, (unsigned long)st.st_ino,
+	       (unsigned long)target->st_ino);
+}
+
+TEST_F(shared_caller, join_follows_the_type_rule)
+{
+	const struct ns_type *t = variant->ns;
+	struct ns_snapshot before, after;
+	const struct ns_type *changed;
+	int ret, err;
+
+	ASSERT_EQ(0, ns_snapshot_take(&before));
+	ret = sys_setns(self->ns_fd, t->flag);
+	err = ret ? errno : 0;
+	EXPECT_EQ(variant->expect_errno, err)
+	TH_LOG("setns(%s) beside %s: %s, expected %s", t->flag_name,
+	       companion_name[variant->kind], err ? strerror(err) : "success",
+	       variant->expect_errno ? strerror(variant->expect_errno) :
+				       "success");
+	if (!ret) {
+		expect_joined(_metadata, t, &self->target);
+		return;
+	}
+
+	ASSERT_EQ(0, ns_snapshot_take(&after));
+	changed = ns_snapshot_diff(&before, &after);
+	EXPECT_EQ(NULL, changed)
+	TH_LOG("refused setns(%s) changed the %s namespace", t->flag_name,
+	       changed->name);
+
+	/* A reaped CLONE_FS sibling no longer shares: the same call works. */
+	if (variant->kind != COMPANION_FS_SHARER)
+		return;
+	close(self->comp_release_fd);
+	EXPECT_EQ(0, wait_child(self->companion));
+	self->companion = -1;
+	ASSERT_EQ(0, sys_setns(self->ns_fd, t->flag))
+	TH_LOG("setns(%s) after the CLONE_FS sibling exited: %s", t->flag_name,
+	       strerror(errno));
+	expect_joined(_metadata, t, &self->target);
+}
+
+/* --- user namespace rules ------------------------------------------------ */
+
+/* The caller's own user namespace: EINVAL, whatever its privilege. */
+TEST(rejoining_own_user_namespace_is_einval)
+{
+	struct ns_snapshot before, after;
+	int fd = ns_open(0, "user");
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ns_snapshot_take(&before));
+	EXPECT_EQ(-1, sys_setns(fd, CLONE_NEWUSER));
+	EXPECT_EQ(EINVAL, errno)
+	TH_LOG("setns(own user ns, CLONE_NEWUSER): %s", strerror(errno));
+	ASSERT_EQ(0, ns_snapshot_take(&after));
+	EXPECT_EQ(NULL, ns_snapshot_diff(&before, &after));
+	close(fd);
+}
+
+/*
+ * After entering a new user namespace, the one it came from is an ancestor
+ * where the caller has no capability: going back is EPERM, even for root.
+ */
+TEST(user_join_needs_cap_sys_admin_in_target)
+{
+	struct ns_snapshot before, after;
+	int parent_fd = ns_open(0, "user");
+	int ret;
+
+	ASSERT_LE(0, parent_fd);
+	ret = become_userns_root();
+	if (ret)
+		SKIP(return, "cannot enter a new user namespace: %s",
+			   strerror(-ret));
+	ASSERT_TRUE(have_cap(CAP_SYS_ADMIN));
+	ASSERT_EQ(0, ns_snapshot_take(&before));
+	EXPECT_EQ(-1, sys_setns(parent_fd, CLONE_NEWUSER));
+	EXPECT_EQ(EPERM, errno)
+	TH_LOG("setns(parent user ns, CLONE_NEWUSER) from its child: %s",
+	       strerror(errno));
+	ASSERT_EQ(0, ns_snapshot_take(&after));
+	EXPECT_EQ(NULL, ns_snapshot_diff(&before, &after));
+	close(parent_fd);
+}
+
+/*
+ * The owner of a user namespace (same euid, in its parent) has every
+ * capability in it: it joins without holding any capability itself, and
+ * afterwards has CAP_SYS_ADMIN there.
+ */
+TEST(owner_joins_user_namespace_and_gains_capabilities)
+{
+	int release_fd = -EBADF, fd;
+	struct stat target;
+	pid_t holder;
+
+	holder = holder_start(CLONE_NEWUSER, &release_fd);
+	if (holder == -EPERM || holder == -ENOSPC)
+		SKIP(return, "clone3(CLONE_NEWUSER): %s", strerror(-holder));
+	ASSERT_LT(0, holder)
+	TH_LOG("clone3(CLONE_NEWUSER): %s", strerror(-holder));
+	fd = ns_open(holder, "user");
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fstat(fd, &target));
+	TH_LOG("caller holds CAP_SYS_ADMIN before the join: %d",
+	       have_cap(CAP_SYS_ADMIN));
+
+	ASSERT_EQ(0, sys_setns(fd, CLONE_NEWUSER))
+	TH_LOG("setns(owned user ns, CLONE_NEWUSER): %s", strerror(errno));
+	expect_joined(_metadata, &ns_types[NS_user], &target);
+	EXPECT_TRUE(have_cap(CAP_SYS_ADMIN));
+	close(fd);
+	EXPECT_EQ(0, holder_stop(holder, release_fd));
+}
+
+/* --- mount namespace: the join resets root and cwd ---------------------- */
+
+TEST(mnt_join_moves_cwd_to_namespace_root)
+{
+	char cwd[PATH_MAX];
+	int release_fd = -EBADF, fd;
+	struct stat target;
+	pid_t holder;
+
+	REQUIRE_NS_ADMIN();
+	holder = holder_start(CLONE_NEWNS, &release_fd);
+	ASSERT_LT(0, holder)
+	TH_LOG("clone3(CLONE_NEWNS): %s", strerror(-holder));
+	fd = ns_open(holder, "mnt");
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fstat(fd, &target));
+
+	ASSERT_EQ(0, chdir("/proc/self"));
+	ASSERT_EQ(0, sys_setns(fd, CLONE_NEWNS))
+	TH_LOG("setns(mnt, CLONE_NEWNS): %s", strerror(errno));
+	expect_joined(_metadata, &ns_types[NS_mnt], &target);
+	ASSERT_NE(NULL, getcwd(cwd, sizeof(cwd)));
+	EXPECT_STREQ("/", cwd);
+	close(fd);
+	EXPECT_EQ(0, holder_stop(holder, release_fd));
+}
+
+TEST_HARNESS_MAIN
