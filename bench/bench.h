@@ -23,6 +23,8 @@
 #define BENCH_SKIP 4 /* kselftest's skip code */
 
 /* One sample: per call, so a batch's time divided by its calls. */
+struct bench_opts;
+
 struct bench_sample {
 	double wall_ns;
 	double cpu_ns;
@@ -31,6 +33,7 @@ struct bench_sample {
 /* Per-worker state of one workload; lives in the forked worker only. */
 struct bench_ctx {
 	const struct bench *b;
+	const struct bench_opts *o;
 	const struct ns_type *t;
 	int fd[4]; /* -EBADF when unused */
 	pid_t helper_pid;
@@ -93,12 +96,13 @@ struct bench_result {
 	const struct bench *b;
 	enum bench_status status;
 	char reason[200];
-	uint64_t batch; /* calls per sample */
 	unsigned int reps;
 	unsigned int rep_len[BENCH_MAX_REPS];
+	uint64_t rep_batch[BENCH_MAX_REPS]; /* calls per sample */
+	/* CLOCK_MONOTONIC window of each repetition's timed samples */
+	uint64_t start_ns[BENCH_MAX_REPS], end_ns[BENCH_MAX_REPS];
 	size_t n;
 	struct bench_sample *samples; /* n, repetition after repetition */
-	uint64_t start_ns, end_ns; /* CLOCK_MONOTONIC window of the worker */
 	struct stats st;
 	bool has_delta;
 	double delta_ns, delta_lo_ns, delta_hi_ns;
@@ -127,8 +131,14 @@ static inline uint64_t bench_cpu_ns(void)
 }
 
 uint64_t bench_calibrate_clock(void);
-int bench_run(const struct bench *b, const struct bench_opts *o,
-	      struct bench_result *r);
+/*
+ * One repetition of b in a fresh worker, appended to r (rep 0 resets r).
+ * Repetitions of all benchmarks are interleaved by the caller, so that each
+ * repetition sees its own process, setup and moment of the machine.
+ */
+int bench_run_rep(const struct bench *b, const struct bench_opts *o,
+		  unsigned int rep, struct bench_result *r);
+void bench_describe(struct bench_result *r);
 void bench_result_free(struct bench_result *r);
 int bench_wait_child(pid_t pid);
 

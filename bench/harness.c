@@ -22,15 +22,14 @@
 
 /* A batch lasts at least this long, so one clock read is <0.2% of it. */
 #define BATCH_MIN_NS 20000ull
-#define MIN_SAMPLES_PER_REP 5u
+#define MIN_SAMPLES_PER_REP 3u
 #define WORKER_GRACE_NS 60000000000ull
 
+/* One repetition, written by the worker, read by the parent. */
 struct bench_shm {
-	int status;
 	char reason[200];
 	uint64_t batch;
-	unsigned int reps;
-	unsigned int rep_len[BENCH_MAX_REPS];
+	unsigned int n;
 	uint64_t start_ns, end_ns;
 	struct bench_sample s[BENCH_MAX_SAMPLES];
 };
@@ -147,7 +146,7 @@ static int warm_up(struct bench_ctx *ctx, const struct bench_opts *o,
 
 	err = calibrate_batch(ctx, o, batch);
 	end = bench_now_ns() + o->warmup_ns;
-	for (i = 0; !err && (i < 2 || bench_now_ns() < end); i++)
+	for (i = 0; !err && (i < 1 || bench_now_ns() < end); i++)
 		err = take_one(ctx, *batch, o, &s);
 	/* The first batch size came from a cold start: calibrate again. */
 	return err ? err : calibrate_batch(ctx, o, batch);
@@ -156,24 +155,17 @@ static int warm_up(struct bench_ctx *ctx, const struct bench_opts *o,
 static int measure(struct bench_ctx *ctx, const struct bench_opts *o,
 		   struct bench_shm *shm)
 {
-	unsigned int reps = o->repetitions, r, per_rep, n = 0;
-	uint64_t rep_budget_ns = o->budget_ns / reps;
+	uint64_t budget_ns = o->budget_ns / o->repetitions, t0;
+	unsigned int max = o->max_samples / o->repetitions, k = 0;
 	int err = 0;
 
-	per_rep = o->max_samples / reps;
-	shm->start_ns = bench_now_ns();
-	for (r = 0; r < reps && !err; r++) {
-		uint64_t t_rep = bench_now_ns();
-		unsigned int k = 0;
-
-		while (!err && k < per_rep &&
-		       (k < MIN_SAMPLES_PER_REP ||
-			bench_now_ns() - t_rep < rep_budget_ns))
-			err = take_one(ctx, shm->batch, o, &shm->s[n + k++]);
-		shm->rep_len[r] = err ? k - 1 : k;
-		n += shm->rep_len[r];
-		shm->reps = r + 1;
-	}
+	if (max > BENCH_MAX_SAMPLES)
+		max = BENCH_MAX_SAMPLES;
+	shm->start_ns = t0 = bench_now_ns();
+	while (!err && k < max &&
+	       (k < MIN_SAMPLES_PER_REP || bench_now_ns() - t0 < budget_ns))
+		err = take_one(ctx, shm->batch, o, &shm->s[k++]);
+	shm->n = err ? k - 1 : k;
 	shm->end_ns = bench_now_ns();
 	return err;
 }
@@ -192,7 +184,9 @@ static void pin_cpu(int cpu)
 static int worker(const struct bench *b, const struct bench_opts *o,
 		  struct bench_shm *shm)
 {
-	struct bench_ctx ctx = { .b = b, .helper_pid = -1, .helper_fd = -1 };
+	struct bench_ctx ctx = {
+		.b = b, .o = o, .helper_pid = -1, .helper_fd = -1
+	};
 	unsigned int i;
 	int ret = 0, err;
 
@@ -254,30 +248,34 @@ int bench_wait_child(pid_t pid)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-static void fill_result(struct bench_result *r, const struct bench_shm *shm)
+static int append_rep(struct bench_result *r, const struct bench_shm *shm)
 {
-	size_t i;
+	struct bench_sample *more;
+	unsigned int k = r->reps;
 
-	r->batch = shm->batch;
-	r->reps = shm->reps;
-	memcpy(r->rep_len, shm->rep_len, sizeof(r->rep_len));
-	r->n = 0;
-	for (i = 0; i < r->reps; i++)
-		r->n += r->rep_len[i];
-	r->start_ns = shm->start_ns;
-	r->end_ns = shm->end_ns;
-	r->samples = malloc((r->n ? r->n : 1) * sizeof(*r->samples));
-	if (r->samples)
-		memcpy(r->samples, shm->s, r->n * sizeof(*r->samples));
+	more = realloc(r->samples, (r->n + shm->n + 1) * sizeof(*more));
+	if (!more)
+		return -ENOMEM;
+	r->samples = more;
+	memcpy(r->samples + r->n, shm->s, shm->n * sizeof(*more));
+	r->n += shm->n;
+	r->rep_len[k] = shm->n;
+	r->rep_batch[k] = shm->batch;
+	r->start_ns[k] = shm->start_ns;
+	r->end_ns[k] = shm->end_ns;
+	r->reps = k + 1;
+	return 0;
 }
 
-static void describe(struct bench_result *r)
+void bench_describe(struct bench_result *r)
 {
 	double *wall = malloc((r->n + 1) * sizeof(double));
 	double *cpu = malloc((r->n + 1) * sizeof(double));
 	struct stats_set set = { wall, r->n, r->rep_len, r->reps };
 	size_t i;
 
+	if (r->status != BENCH_OK)
+		goto out;
 	if (!wall || !cpu || !r->samples) {
 		r->status = BENCH_FAILED;
 		snprintf(r->reason, sizeof(r->reason), "out of memory");
@@ -294,15 +292,19 @@ out:
 	free(wall);
 }
 
-int bench_run(const struct bench *b, const struct bench_opts *o,
-	      struct bench_result *r)
+int bench_run_rep(const struct bench *b, const struct bench_opts *o,
+		  unsigned int rep, struct bench_result *r)
 {
 	struct bench_shm *shm;
 	pid_t pid;
 	int code;
 
-	memset(r, 0, sizeof(*r));
-	r->b = b;
+	if (rep == 0) {
+		memset(r, 0, sizeof(*r));
+		r->b = b;
+	}
+	if (r->status != BENCH_OK || rep >= BENCH_MAX_REPS)
+		return 0;
 	shm = mmap(NULL, sizeof(*shm), PROT_READ | PROT_WRITE,
 		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (shm == MAP_FAILED)
@@ -317,10 +319,10 @@ int bench_run(const struct bench *b, const struct bench_opts *o,
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		_exit(worker(b, o, shm));
 	}
-	code = wait_worker(pid,
-			   o->budget_ns * 4 + o->warmup_ns + WORKER_GRACE_NS);
+	code = wait_worker(pid, o->budget_ns + o->warmup_ns + WORKER_GRACE_NS);
 	snprintf(r->reason, sizeof(r->reason), "%s", shm->reason);
-	fill_result(r, shm);
+	if (code == 0 && append_rep(r, shm))
+		code = 1;
 	munmap(shm, sizeof(*shm));
 	r->status = code == 0	       ? BENCH_OK :
 		    code == BENCH_SKIP ? BENCH_SKIPPED :
@@ -328,8 +330,6 @@ int bench_run(const struct bench *b, const struct bench_opts *o,
 	if (code > 128 && !r->reason[0])
 		snprintf(r->reason, sizeof(r->reason),
 			 "worker killed by signal %d", code - 128);
-	if (r->status == BENCH_OK)
-		describe(r);
 	return 0;
 }
 

@@ -73,12 +73,13 @@ static void add_iterations(struct json_object *arr,
 
 		add(o, "repetition_index", json_object_new_int((int)k));
 		add(o, "iterations",
-		    json_object_new_int64((int64_t)(r->rep_len[k] * r->batch)));
+		    json_object_new_int64(
+			    (int64_t)(r->rep_len[k] * r->rep_batch[k])));
 		add(o, "real_time", num(real[k]));
 		add(o, "cpu_time", num(cpu[k]));
 		add(o, "time_unit", json_object_new_string("ns"));
 		add(o, "calls_per_sample",
-		    json_object_new_int64((int64_t)r->batch));
+		    json_object_new_int64((int64_t)r->rep_batch[k]));
 		for (i = 0; i < r->rep_len[k]; i++)
 			json_object_array_add(s,
 					      num(r->samples[off + i].wall_ns));

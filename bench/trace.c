@@ -150,6 +150,26 @@ static size_t parse_events(int fd, struct event **out)
 	return *out ? n : 0;
 }
 
+static bool in_windows(const struct bench_result *r, uint64_t ts_ns)
+{
+	unsigned int k;
+
+	for (k = 0; k < r->reps; k++)
+		if (ts_ns >= r->start_ns[k] && ts_ns <= r->end_ns[k])
+			return true;
+	return false;
+}
+
+static double calls_of(const struct bench_result *r)
+{
+	double calls = 0;
+	unsigned int k;
+
+	for (k = 0; k < r->reps; k++)
+		calls += (double)r->rep_len[k] * (double)r->rep_batch[k];
+	return calls;
+}
+
 /* Events inside the traced pass's window of r, reported on b. */
 static void assign(struct bench_result *b, const struct bench_result *r,
 		   const struct event *ev, size_t n)
@@ -158,7 +178,7 @@ static void assign(struct bench_result *b, const struct bench_result *r,
 	size_t i, k = 0;
 
 	for (i = 0; d && i < n; i++)
-		if (ev[i].ts_ns >= r->start_ns && ev[i].ts_ns <= r->end_ns)
+		if (in_windows(r, ev[i].ts_ns))
 			d[k++] = ev[i].dur_ns;
 	b->traced = true;
 	b->trace_events = k;
@@ -191,7 +211,7 @@ int trace_finish(struct tracer *t, const struct bench_run *traced,
 		if (r->status != BENCH_OK || b->status != BENCH_OK)
 			continue;
 		assign(b, r, ev, n);
-		calls = (double)r->n * (double)r->batch;
+		calls = calls_of(r);
 		if (b->trace_events && m < ARRAY_SIZE(over))
 			over[m++] = (r->st.p50 - b->st.p50) /
 				    ((double)b->trace_events / calls);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,29 +22,47 @@
 #include "workloads.h"
 
 #define SWEEP_DIR "/tmp"
+#define SWEEP_QUICK_MAX 1000
 #define CONC_MAX_PROCS 16
 #define CONC_SLICE_NS 10000000L
 #define CONC_MAX_WAIT_NS 2000000000ull
 
-static int setup_sweep(struct bench_ctx *ctx)
+/* Mount N-1 binds of SWEEP_DIR/0 on fresh directories SWEEP_DIR/1... */
+static int add_binds(struct bench_ctx *ctx, long n)
 {
+	char path[64];
 	long i;
 
+	if (mkdir(SWEEP_DIR "/0", 0700))
+		return bench_fail(ctx, "mkdir(%s/0): %s", SWEEP_DIR,
+				  strerror(errno));
+	for (i = 1; i < n; i++) {
+		snprintf(path, sizeof(path), SWEEP_DIR "/%ld", i);
+		if (mkdir(path, 0700) ||
+		    mount(SWEEP_DIR "/0", path, NULL, MS_BIND, NULL))
+			return bench_fail(ctx,
+					  "mkdir+mount(bind %s/0 on %s): %s",
+					  SWEEP_DIR, path, strerror(errno));
+	}
+	return 0;
+}
+
+static int setup_sweep(struct bench_ctx *ctx)
+{
+	/* Tearing down a copy of 10,000 mounts takes ~0.3 s (untimed). */
+	if (ctx->o->quick && ctx->b->param > SWEEP_QUICK_MAX)
+		return bench_skip(ctx, "--quick stops the sweep at %d mounts",
+				  SWEEP_QUICK_MAX);
 	if (unshare(CLONE_NEWNS))
 		return bench_fail(ctx, "unshare(CLONE_NEWNS): %s",
 				  strerror(errno));
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		return bench_fail(ctx, "mount(/, MS_REC|MS_PRIVATE): %s",
 				  strerror(errno));
-	if (mount("nsapi-sweep", SWEEP_DIR, "tmpfs", 0, "size=64k"))
+	if (mount("nsapi-sweep", SWEEP_DIR, "tmpfs", 0, "size=4m"))
 		return bench_fail(ctx, "mount(tmpfs on %s): %s", SWEEP_DIR,
 				  strerror(errno));
-	/* Stack N-1 bind mounts on the tmpfs: N mounts added in all. */
-	for (i = 1; i < ctx->b->param; i++)
-		if (mount(SWEEP_DIR, SWEEP_DIR, NULL, MS_BIND, NULL))
-			return bench_fail(ctx, "mount #%ld (bind %s): %s",
-					  i + 1, SWEEP_DIR, strerror(errno));
-	return 0;
+	return add_binds(ctx, ctx->b->param);
 }
 
 #define SWEEP(n)                                                              \

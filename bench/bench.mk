@@ -1,0 +1,70 @@
+# nsapi bench / compare / plot: microbenchmarks of the namespace syscalls,
+# the comparison of result sets, and the gnuplot driver.  See bench/README.md.
+
+BENCH_CFLAGS = $(BASE_CFLAGS) $(CFLAGS) -Ibench
+BENCH_LDLIBS := -ljson-c -lm $(LDLIBS_COMMON)
+
+BENCH_SRCS := \
+	bench/env.c \
+	bench/harness.c \
+	bench/main.c \
+	bench/ns_types.c \
+	bench/output_json.c \
+	bench/output_tsv.c \
+	bench/registry.c \
+	bench/report.c \
+	bench/stats.c \
+	bench/trace.c \
+	bench/workloads_common.c \
+	bench/workloads_floor.c \
+	bench/workloads_ns.c \
+	bench/workloads_nsfs.c \
+	bench/workloads_scale.c
+COMPARE_SRCS := \
+	bench/compare.c \
+	bench/stats.c
+BENCH_HDRS := $(wildcard bench/*.h)
+
+PROGS += $(BUILD)/nsapi-bench $(BUILD)/nsapi-compare $(BUILD)/nsapi-plot
+STATIC_PROGS += $(BUILD)/static/nsapi-bench
+CHECK_STEPS += check-bench-compare check-bench-aa
+RUN_STEPS += bench-run
+
+$(BUILD)/nsapi-bench: $(BENCH_SRCS) $(BENCH_HDRS)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ $(BENCH_SRCS) $(BENCH_LDLIBS)
+
+$(BUILD)/static/nsapi-bench: $(BENCH_SRCS) $(BENCH_HDRS)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@ (static)")
+	$(Q)$(CC) $(BENCH_CFLAGS) -static -o $@ $(BENCH_SRCS) $(BENCH_LDLIBS)
+
+$(BUILD)/nsapi-compare: $(COMPARE_SRCS) $(BENCH_HDRS)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ $(COMPARE_SRCS) $(BENCH_LDLIBS)
+
+$(BUILD)/nsapi-plot: bench/plot.sh
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  INSTALL $@")
+	$(Q)install -m 0755 $< $@
+
+# --- make run: the default bench and its plots for the running kernel ----
+
+BENCH_RESULTS = $(or $(NSAPI_RESULTS),results)/$(shell uname -r)
+
+.PHONY: bench-run check-bench-aa check-bench-compare
+bench-run: $(BUILD)/nsapi-bench $(BUILD)/nsapi-plot
+	$(Q)$(BUILD)/nsapi-bench --results $(or $(NSAPI_RESULTS),results)
+	$(Q)$(BUILD)/nsapi-plot $(BENCH_RESULTS)
+
+# --- make check ----------------------------------------------------------
+
+# A/A: the quick bench twice, compared; every verdict must be "same".
+check-bench-aa: $(BUILD)/nsapi-bench $(BUILD)/nsapi-compare
+	$(Q)bench/check-aa.sh $(BUILD)
+
+# Self-comparison, a synthetic slowdown, and bad inputs.
+check-bench-compare: $(BUILD)/nsapi-compare
+	$(Q)bench/check-compare.sh $(BUILD)
