@@ -327,6 +327,21 @@ ns_snapshot_diff(const struct ns_snapshot *a, const struct ns_snapshot *b)
 	return NULL;
 }
 
+/* Bit i set: ns_types[i] (own or *_for_children entry) differs. */
+static inline uint32_t ns_snapshot_diff_mask(const struct ns_snapshot *a,
+					     const struct ns_snapshot *b)
+{
+	uint32_t mask = 0;
+
+	for (size_t i = 0; i < NS_COUNT; i++) {
+		if (a->present[i] != b->present[i] ||
+		    !same_inode(&a->own[i], &b->own[i]) ||
+		    !same_inode(&a->children[i], &b->children[i]))
+			mask |= 1U << i;
+	}
+	return mask;
+}
+
 /* --- privilege --------------------------------------------------------- */
 
 static inline bool have_cap(int cap)

@@ -20,21 +20,6 @@
  */
 #include "common.h"
 
-/* Bit i set: the child's own or *_for_children entry of ns_types[i] differs. */
-static uint32_t snapshot_diff_mask(const struct ns_snapshot *a,
-				   const struct ns_snapshot *b)
-{
-	uint32_t mask = 0;
-
-	for (size_t i = 0; i < NS_COUNT; i++) {
-		if (a->present[i] != b->present[i] ||
-		    !same_inode(&a->own[i], &b->own[i]) ||
-		    !same_inode(&a->children[i], &b->children[i]))
-			mask |= 1U << i;
-	}
-	return mask;
-}
-
 static void mask_names(uint32_t mask, char *buf, size_t len)
 {
 	size_t used = 0;
@@ -68,7 +53,7 @@ run_child(const struct ns_snapshot *parent, int mask_fd, int go_fd)
 
 	if (ns_snapshot_take(&mine))
 		_exit(2);
-	mask = snapshot_diff_mask(parent, &mine);
+	mask = ns_snapshot_diff_mask(parent, &mine);
 	if (write(mask_fd, &mask, sizeof(mask)) != sizeof(mask))
 		_exit(3);
 	_exit(read(go_fd, &c, 1) == 0 ? 0 : 4);

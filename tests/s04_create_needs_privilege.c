@@ -31,20 +31,6 @@ struct outcome {
 	uint32_t diff; /* bit i: ns_types[i] differs from before the call */
 };
 
-static uint32_t snapshot_diff_mask(const struct ns_snapshot *a,
-				   const struct ns_snapshot *b)
-{
-	uint32_t mask = 0;
-
-	for (size_t i = 0; i < NS_COUNT; i++) {
-		if (a->present[i] != b->present[i] ||
-		    !same_inode(&a->own[i], &b->own[i]) ||
-		    !same_inode(&a->children[i], &b->children[i]))
-			mask |= 1U << i;
-	}
-	return mask;
-}
-
 /* In a child: report what changed since @before, then exit. */
 static void __attribute__((noreturn))
 report_and_exit(int fd, int err, const struct ns_snapshot *before)
@@ -54,7 +40,7 @@ report_and_exit(int fd, int err, const struct ns_snapshot *before)
 
 	if (ns_snapshot_take(&now))
 		_exit(2);
-	out.diff = snapshot_diff_mask(before, &now);
+	out.diff = ns_snapshot_diff_mask(before, &now);
 	_exit(write(fd, &out, sizeof(out)) == sizeof(out) ? 0 : 3);
 }
 
@@ -133,7 +119,7 @@ static void attempt(struct __test_metadata *_metadata,
 
 		ASSERT_EQ(0, ns_snapshot_take(&after));
 		out->err = -pid;
-		out->diff = snapshot_diff_mask(&before, &after);
+		out->diff = ns_snapshot_diff_mask(&before, &after);
 		EXPECT_EQ(-1, waitpid(-1, &status, WNOHANG | __WALL))
 		TH_LOG("%s failed with %s and yet made a child", call->name,
 		       strerror(out->err));
