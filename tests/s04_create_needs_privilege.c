@@ -21,8 +21,6 @@
  * CLONE_NEWTIME at all (see S03): for time only unshare() and clone3() are
  * checked.
  */
-#include <grp.h>
-
 #include "common.h"
 
 /* What a creation attempt did: its errno, and what changed where. */
