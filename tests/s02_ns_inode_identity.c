@@ -18,7 +18,10 @@
  * threads, not processes: /proc/PID/ns shows the thread group leader, a
  * thread that called unshare() shows its own namespace only under
  * /proc/PID/task/TID/ns.  For pid and time, unshare() changes the
- * pid_for_children and time_for_children entries, not the caller's own.
+ * pid_for_children and time_for_children entries, not the caller's own;
+ * and right after unshare(CLONE_NEWPID), pid_for_children cannot be
+ * followed at all (ENOENT) until the first child becomes the new
+ * namespace's init.
  */
 #include <pthread.h>
 
