@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * U14: a namespace can be named without holding it open.
+ * name_to_handle_at() on an nsfs fd gives a file handle (type FILEID_NSFS:
+ * the namespace's 64-bit id, CLONE_NEW* type and inode number), and
+ * open_by_handle_at(FD_NSFS_ROOT, handle) reopens the namespace, while it
+ * is alive: once it is gone the handle is stale (ESTALE on 6.18; ENOENT
+ * on later kernels for a namespace not yet freed).  listns() lists
+ * the ids of the live namespaces the caller may see, in ascending order,
+ * one page at a time: each call resumes after the last id of the previous.
+ *
+ * Man pages: open_by_handle_at(2) (nsfs handles are newer than it);
+ * listns() has none yet: the kernel's include/uapi/linux/nsfs.h and
+ * kernel/nstree.c.  Handles since 6.18, listns() since 6.19 (ENOSYS on
+ * 6.18, as the catalog says).
+ *
+ * The popular picture is that "to keep a handle on a namespace you must keep
+ * an fd or a bind mount".  A file handle is a handle that pins nothing: it
+ * reopens the namespace only while something else keeps it alive.
+ */
+#include <sys/syscall.h>
+
+#include "common.h"
+
+#ifndef NS_GET_ID
+#define NS_GET_ID _IOR(NSIO, 13, uint64_t)
+#endif
+#ifndef FD_NSFS_ROOT
+#define FD_NSFS_ROOT -10003
+#endif
+#ifndef FILEID_NSFS
+#define FILEID_NSFS 0xf1
+#endif
+#ifndef __NR_listns
+#define __NR_listns 470
+#endif
+
+/* The handle's payload (uapi struct nsfs_file_handle). */
+struct nsapi_nsfs_fh {
+	uint64_t ns_id;
+	uint32_t ns_type;
+	uint32_t ns_inum;
+};
+
+/* A struct file_handle with room for the nsfs payload. */
+struct nsapi_handle {
+	struct file_handle fh;
+	struct nsapi_nsfs_fh nsfs;
+};
+
+/* The listns() request (uapi struct ns_id_req, NS_ID_REQ_SIZE_VER0). */
+struct nsapi_ns_id_req {
+	uint32_t size;
+	uint32_t spare;
+	uint64_t ns_id; /* resume after this id; 0 for the start */
+	uint32_t ns_type; /* CLONE_NEW* mask; 0 for every type */
+	uint32_t spare2;
+	uint64_t user_ns_id; /* only namespaces owned by it; 0 for any */
+};
+
+static long sys_listns(struct nsapi_ns_id_req *req, uint64_t *ids,
+		       size_t nr_ids)
+{
+	return syscall(__NR_listns, req, ids, nr_ids, 0);
+}
+
+static int handle_of(int nsfd, struct nsapi_handle *h)
+{
+	int mount_id;
+
+	memset(h, 0, sizeof(*h));
+	h->fh.handle_bytes = sizeof(h->nsfs);
+	return name_to_handle_at(nsfd, "", &h->fh, &mount_id, AT_EMPTY_PATH);
+}
+
+static uint64_t id_of(int nsfd)
+{
+	uint64_t id = 0;
+
+	return ioctl(nsfd, NS_GET_ID, &id) ? 0 : id;
+}
+
+/* SKIP only for the documented "not implemented" answers. */
+#define REQUIRE_NSFS_HANDLES(nsfd)                                            \
+	do {                                                                  \
+		struct nsapi_handle __h;                                      \
+		int __fd;                                                     \
+		if (handle_of(nsfd, &__h) && errno == EOPNOTSUPP)             \
+			SKIP(return, "nsfs file handles not implemented "     \
+				     "(name_to_handle_at: EOPNOTSUPP; since " \
+				     "6.18)");                                \
+		__fd = open_by_handle_at(FD_NSFS_ROOT, &__h.fh, O_RDONLY);    \
+		if (__fd < 0 && errno == EBADF)                               \
+			SKIP(return, "FD_NSFS_ROOT not implemented "          \
+				     "(open_by_handle_at: EBADF)");           \
+		if (__fd >= 0)                                                \
+			close(__fd);                                          \
+	} while (0)
+
+FIXTURE(ns_handle){};
+
+FIXTURE_VARIANT(ns_handle)
+{
+	const struct ns_type *ns;
+};
+
+NS_VARIANTS(ns_handle);
+
+FIXTURE_SETUP(ns_handle)
+{
+}
+
+FIXTURE_TEARDOWN(ns_handle)
+{
+}
+
+/* The handle carries id, type and inode, and reopens the same namespace. */
+TEST_F(ns_handle, handle_names_the_namespace_and_reopens_it)
+{
+	const struct ns_type *t = variant->ns;
+	struct nsapi_handle h;
+	struct stat st, reopened;
+	uint64_t id;
+	int nsfd, fd;
+
+	REQUIRE_NS_TYPE(t);
+	nsfd = ns_open(0, t->name);
+	ASSERT_LE(0, nsfd);
+	REQUIRE_NSFS_HANDLES(nsfd);
+	ASSERT_EQ(0, fstat(nsfd, &st));
+	ASSERT_EQ(0, handle_of(nsfd, &h))
+	TH_LOG("%s: name_to_handle_at(ns fd, AT_EMPTY_PATH): %s", t->name,
+	       strerror(errno));
+	EXPECT_EQ(FILEID_NSFS, h.fh.handle_type);
+	EXPECT_LE(sizeof(h.nsfs), h.fh.handle_bytes);
+	EXPECT_EQ(st.st_ino, h.nsfs.ns_inum);
+	EXPECT_EQ(t->flag, h.nsfs.ns_type)
+	TH_LOG("%s: the handle says type %#x, expected %s", t->name,
+	       h.nsfs.ns_type, t->flag_name);
+	id = id_of(nsfd);
+	if (id)
+		EXPECT_EQ(id, h.nsfs.ns_id);
+
+	fd = open_by_handle_at(FD_NSFS_ROOT, &h.fh, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd)
+	TH_LOG("%s: open_by_handle_at(FD_NSFS_ROOT): %s", t->name,
+	       strerror(errno));
+	ASSERT_EQ(0, fstat(fd, &reopened));
+	EXPECT_TRUE(same_inode(&st, &reopened));
+	EXPECT_EQ(t->flag, ioctl(fd, NS_GET_NSTYPE));
+	close(fd);
+	close(nsfd);
+}
+
+/* A child in a new uts namespace, waiting to be told to exit. */
+struct ns_holder {
+	pid_t pid;
+	int go; /* write end: closing it lets the child exit */
+};
+
+static int start_holder(struct ns_holder *c, int flag)
+{
+	int ready[2], go[2];
+	pid_t pid;
+
+	if (pipe2(ready, O_CLOEXEC) || pipe2(go, O_CLOEXEC))
+		return -errno;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		close(ready[0]);
+		close(go[1]);
+		if (sys_unshare(flag))
+			_exit(1);
+		sync_send(ready[1]);
+		sync_wait(go[0]);
+		_exit(0);
+	}
+	close(ready[1]);
+	close(go[0]);
+	c->pid = pid;
+	c->go = go[1];
+	if (sync_wait(ready[0])) {
+		close(ready[0]);
+		return -ECHILD;
+	}
+	close(ready[0]);
+	return 0;
+}
+
+static int stop_holder(struct ns_holder *c)
+{
+	close(c->go);
+	return wait_child(c->pid);
+}
+
+/*
+ * A handle reopens a namespace while a process keeps it alive; after that
+ * process exits (and nothing else holds it), the handle is stale.
+ */
+TEST(handle_reopens_live_namespace_only)
+{
+	struct nsapi_handle h;
+	struct ns_holder c;
+	struct stat st, reopened;
+	int nsfd, fd, ret;
+
+	REQUIRE_NS_TYPE(&ns_types[NS_uts]);
+	REQUIRE_NS_ADMIN();
+	ret = start_holder(&c, CLONE_NEWUTS);
+	ASSERT_EQ(0, ret)
+	TH_LOG("uts: child with unshare(CLONE_NEWUTS): %s", strerror(-ret));
+	nsfd = ns_open(c.pid, "uts");
+	ASSERT_LE(0, nsfd);
+	REQUIRE_NSFS_HANDLES(nsfd);
+	ASSERT_EQ(0, fstat(nsfd, &st));
+	ASSERT_EQ(0, handle_of(nsfd, &h));
+	close(nsfd);
+
+	fd = open_by_handle_at(FD_NSFS_ROOT, &h.fh, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd)
+	TH_LOG("uts: open_by_handle_at() while the child lives: %s",
+	       strerror(errno));
+	ASSERT_EQ(0, fstat(fd, &reopened));
+	EXPECT_TRUE(same_inode(&st, &reopened));
+	close(fd);
+
+	ASSERT_EQ(0, stop_holder(&c));
+	fd = open_by_handle_at(FD_NSFS_ROOT, &h.fh, O_RDONLY | O_CLOEXEC);
+	EXPECT_EQ(-1, fd)
+	TH_LOG("uts: a handle reopened a namespace whose only process exited");
+	/*
+	 * 6.18 answers ESTALE (the namespace is freed); from 6.19 a namespace
+	 * with no active user that is not yet freed gives ENOENT.
+	 */
+	EXPECT_TRUE(errno == ESTALE || errno == ENOENT)
+	TH_LOG("uts: open_by_handle_at() of a dead namespace: %s, expected "
+	       "ESTALE or ENOENT",
+	       strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
+#define LISTNS_PAGE 3
+#define LISTNS_MAX 65536
+
+#define REQUIRE_LISTNS()                                                  \
+	do {                                                              \
+		struct nsapi_ns_id_req __req = { .size = sizeof(__req) }; \
+		uint64_t __id;                                            \
+		if (sys_listns(&__req, &__id, 1) < 0 && errno == ENOSYS)  \
+			SKIP(return, "listns() not implemented (ENOSYS; " \
+				     "since 6.19)");                      \
+	} while (0)
+
+/*
+ * Every id listns() gives for @type (0: all), small pages at a time.
+ * Returns how many, or -errno.
+ */
+static long listns_all(uint32_t type, uint64_t *ids, size_t max)
+{
+	struct nsapi_ns_id_req req = { .size = sizeof(req), .ns_type = type };
+	size_t n = 0;
+	long got;
+
+	while (n + LISTNS_PAGE <= max) {
+		got = sys_listns(&req, ids + n, LISTNS_PAGE);
+		if (got < 0 && errno == ENOENT)
+			break; /* nothing after req.ns_id */
+		if (got < 0)
+			return -errno;
+		if (got == 0)
+			break;
+		n += got;
+		req.ns_id = ids[n - 1];
+	}
+	return n;
+}
+
+static bool listed(const uint64_t *ids, long n, uint64_t id)
+{
+	for (long i = 0; i < n; i++)
+		if (ids[i] == id)
+			return true;
+	return false;
+}
+
+/* Pages resume after the last id: strictly ascending, own ns included. */
+TEST(listns_pages_by_id_in_ascending_order)
+{
+	static uint64_t ids[LISTNS_MAX];
+	const struct ns_type *t;
+	long n;
+
+	REQUIRE_LISTNS();
+	n = listns_all(0, ids, ARRAY_SIZE(ids));
+	ASSERT_LT(0, n)
+	TH_LOG("listns(every type): %s", n ? strerror(-n) : "nothing listed");
+	for (long i = 1; i < n; i++) {
+		EXPECT_LT(ids[i - 1], ids[i])
+		TH_LOG("listns: id %llu follows %llu",
+		       (unsigned long long)ids[i],
+		       (unsigned long long)ids[i - 1]);
+	}
+	for_each_ns(t) {
+		int fd = ns_type_exists(t) ? ns_open(0, t->name) : -1;
+
+		if (fd < 0)
+			continue;
+		EXPECT_TRUE(listed(ids, n, id_of(fd)))
+		TH_LOG("%s: the caller's own namespace (id %llu) is not listed",
+		       t->name, (unsigned long long)id_of(fd));
+		close(fd);
+	}
+}
+
+/* A namespace is listed while a process lives in it, and not after. */
+TEST(listns_lists_live_namespaces_only)
+{
+	static uint64_t ids[LISTNS_MAX];
+	struct ns_holder c;
+	uint64_t id;
+	long n;
+	int nsfd, ret;
+
+	REQUIRE_LISTNS();
+	REQUIRE_NS_ADMIN();
+	ret = start_holder(&c, CLONE_NEWUTS);
+	ASSERT_EQ(0, ret);
+	nsfd = ns_open(c.pid, "uts");
+	ASSERT_LE(0, nsfd);
+	id = id_of(nsfd);
+	close(nsfd);
+	ASSERT_NE(0, id);
+
+	n = listns_all(CLONE_NEWUTS, ids, ARRAY_SIZE(ids));
+	ASSERT_LE(0, n);
+	EXPECT_TRUE(listed(ids, n, id))
+	TH_LOG("uts: a live namespace (id %llu) is not listed",
+	       (unsigned long long)id);
+	ASSERT_EQ(0, stop_holder(&c));
+	n = listns_all(CLONE_NEWUTS, ids, ARRAY_SIZE(ids));
+	ASSERT_LE(0, n);
+	EXPECT_FALSE(listed(ids, n, id))
+	TH_LOG("uts: a namespace whose only process exited (id %llu) is "
+	       "still listed",
+	       (unsigned long long)id);
+}
+
+TEST_HARNESS_MAIN
