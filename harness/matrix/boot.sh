@@ -125,6 +125,8 @@ elif grep -a -q "$done_token" "$console"; then
 	echo ok
 elif [ ! -s "$console" ] && [ "$rc" -ne 0 ]; then
 	echo "qemu-error $(grep -v '^$' "$out/qemu.log" | tail -n1)"
+elif [ ! -s "$console" ]; then
+	echo "crash the kernel stopped before printing anything (qemu status $rc)"
 else
 	echo "crash the guest stopped before /init finished (qemu status $rc)"
 fi

@@ -260,11 +260,20 @@ guest() { # ROW
 		fi
 		sleep 0.5
 	done
-	wait $pid || {
+	if ! wait $pid; then
+		# The kernel still gets its row, as an error.
 		progress "$i" "done: error (see below)"
 		cat "$work/guest.$i.log" >&2
+		run_dir=$results/matrix/${displays[$i]}-$accel
+		mkdir -p "$run_dir"
+		tail -n 5 "$work/guest.$i.log" | jq -R . | jq -s --arg name "${displays[$i]}" \
+			--arg lbl "$accel" '{schema: "nsapi-matrix-run/1", name: $name, release: null,
+			"label": $lbl, result: "error", reason: "run-guest.sh failed",
+			elapsed_sec: null, suite_exit: {root: null, nobody: null}, console_tail: .}' \
+			>"$run_dir/run.json"
+		echo "$run_dir" >"$work/run.$i"
 		return 0
-	}
+	fi
 	run_dir=$(cat "$work/run.$i")
 	progress "$i" "done: $(jq -r '.result | ascii_upcase' "$run_dir/run.json" |
 		sed 's/^OK$/ok/') in $(jq -r .elapsed_sec "$run_dir/run.json") s"

@@ -3,7 +3,8 @@
 # under qemu, and file what came back in OUT_ROOT/<release>-<label>/:
 # suite.ktap, suite-nobody.ktap (from ttyS1), suite*.json, suite*.junit.xml,
 # bench.json, bench.txt (from ttyS2), console.log (ttyS0, at most its last
-# 100 KB) and run.json, which says how the boot ended.
+# 100 KB) and run.json, which says how the boot ended.  A kernel that died
+# before its /init ran is filed in OUT_ROOT/<name>-<label>/.
 #
 #   run-guest.sh --image IMAGE --name NAME --accel kvm|tcg --out-root DIR
 #                --work DIR [--timeout SEC] [--append ARGS] [--package P=V]
@@ -51,9 +52,10 @@ reason=
 release=$(grep -a -m1 -o '^@@@ begin [^/]*/' "$work/files.raw" | sed 's|^@@@ begin ||; s|/$||' || true)
 [ -n "$release" ] || release=$(grep -a -m1 -o 'nsapi-guest: [^ ]* up' "$work/console.log" |
 	awk '{ print $2 }' || true)
+# A kernel that died before /init said its release is filed under its name.
+dir_name=${release:-$name}
 [ -n "$release" ] || release=$("$here/image-release.sh" "$image" 2>/dev/null || true)
-[ -n "$release" ] || release=$name
-run_dir=$out_root/$release-$accel
+run_dir=$out_root/$dir_name-$accel
 rm -rf "$run_dir"
 mkdir -p "$run_dir"
 
@@ -89,7 +91,7 @@ awk -v dir="$run_dir" '
 # The console, at most its last 100 KB, without the carriage returns.
 tail -c 102400 "$work/console.log" | tr -d '\r' >"$run_dir/console.log"
 
-suite_rc() { awk -v s="$1" '$1 == s { print $2 }' "$run_dir/.suite-rc" 2>/dev/null; }
+suite_rc() { awk -v s="$1" '$1 == s { print $2 }' "$run_dir/.suite-rc" 2>/dev/null || true; }
 root_rc=$(suite_rc root)
 nobody_rc=$(suite_rc nobody)
 rm -f "$run_dir/.suite-rc"

@@ -1,0 +1,90 @@
+#!/bin/bash
+# make check's steps for the kernel matrix.
+#
+#   check-matrix.sh smoke   one Debian kernel (cached, or fetched first and
+#                           not timed), the suite and the quick bench in the
+#                           guest: its KTAP says ok, the JSON came back, and
+#                           the run takes at most 90 s
+#   check-matrix.sh crash   a truncated image and a command line that makes
+#                           the kernel panic are both "not ok N ... # CRASH"
+#                           within the timeout, and the matrix goes on to the
+#                           next kernel, which passes
+# Results go to $BUILD/check/matrix-*, never to results/.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+build=${BUILD:-build}
+matrix=$build/nsapi-matrix
+kernel=${NSAPI_SMOKE_KERNEL:-6.12}
+
+fail() {
+	echo "check-matrix: $*" >&2
+	exit 1
+}
+[ $# -eq 1 ] || {
+	echo "usage: check-matrix.sh smoke|crash" >&2
+	exit 2
+}
+[ -x "$matrix" ] || fail "$matrix is not built"
+
+# Download outside the timed part.
+vmlinuz=$("$here/fetch-kernel.sh" "$kernel")
+
+case $1 in
+smoke)
+	out=$build/check/matrix-smoke
+	rm -rf "$out"
+	start=$SECONDS
+	"$matrix" --results "$out" --no-native --timeout 120 "$kernel" >"$out.ktap" 2>"$out.log" ||
+		{ cat "$out.log" "$out.ktap" >&2; fail "the smoke matrix failed"; }
+	took=$((SECONDS - start))
+	run=$(jq -r '.runs[0]' "$out/matrix/index.json")
+	grep -qx 'ok 1 .*' "$out.ktap" || fail "no 'ok 1' in $out.ktap"
+	grep -qx '1 passed, 0 failed, 0 skipped' "$out.ktap" || fail "bad totals line in $out.ktap"
+	for f in suite.json suite-nobody.json suite.ktap suite-nobody.ktap bench.json run.json; do
+		[ -s "$out/matrix/$run/$f" ] || fail "$run/$f did not come back from the guest"
+	done
+	jq -e '.run.label == "tcg" or .run.label == "kvm"' "$out/matrix/$run/suite.json" >/dev/null ||
+		fail "suite.json is not labeled kvm or tcg"
+	jq -e '.run.user == "nobody"' "$out/matrix/$run/suite-nobody.json" >/dev/null ||
+		fail "suite-nobody.json did not run as nobody"
+	jq -e '.benchmarks | length > 0' "$out/matrix/$run/bench.json" >/dev/null ||
+		fail "bench.json holds no benchmarks"
+	if grep -a -q $'\r' "$out/matrix/$run/suite.ktap" "$out/matrix/$run/suite.json"; then
+		fail "carriage returns in the results: a serial port was not raw"
+	fi
+	[ -s "$out/matrix.md" ] || fail "no matrix.md"
+	[ $took -le 90 ] || fail "the smoke run took $took s (at most 90 s)"
+	echo "  MATRIX  smoke: $run ok in $took s"
+	;;
+crash)
+	out=$build/check/matrix-crash
+	rm -rf "$out"
+	mkdir -p "$out"
+	head -c 4000000 "$vmlinuz" >"$out/vmlinuz-truncated"
+	timeout=40
+	start=$SECONDS
+	rc=0
+	"$matrix" --results "$out/a" --no-native --no-bench --tests s01 --timeout $timeout \
+		"$out/vmlinuz-truncated" "$kernel" >"$out/a.ktap" 2>"$out/a.log" || rc=$?
+	[ $rc = 1 ] || fail "a matrix with a crashing kernel exited $rc, not 1"
+	grep -q '^not ok 1 .* # CRASH' "$out/a.ktap" || fail "the truncated image was not reported as CRASH"
+	grep -q '^ok 2 ' "$out/a.ktap" || fail "the matrix did not go on after the crash"
+	grep -qx '1 passed, 1 failed, 0 skipped' "$out/a.ktap" || fail "bad totals line in $out/a.ktap"
+	rc=0
+	"$matrix" --results "$out/b" --no-native --no-bench --tests s01 --timeout $timeout \
+		--append rdinit=/nonexistent "$kernel" >"$out/b.ktap" 2>"$out/b.log" || rc=$?
+	[ $rc = 1 ] || fail "a matrix with a panicking kernel exited $rc, not 1"
+	grep -q '^not ok 1 .* # CRASH .*Kernel panic' "$out/b.ktap" ||
+		fail "the panicking command line was not reported as CRASH with the panic"
+	grep -q '^# console: ' "$out/b.ktap" || fail "no console lines after the CRASH"
+	took=$((SECONDS - start))
+	[ $took -le $((2 * timeout)) ] || fail "the crash checks took $took s (timeouts $timeout s)"
+	echo "  MATRIX  crash: truncated image and panic both CRASH, the matrix went on ($took s)"
+	rm -f "$out/vmlinuz-truncated"
+	;;
+*)
+	echo "usage: check-matrix.sh smoke|crash" >&2
+	exit 2
+	;;
+esac
