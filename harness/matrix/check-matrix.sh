@@ -35,12 +35,17 @@ smoke)
 	out=$build/check/matrix-smoke
 	rm -rf "$out"
 	start=$SECONDS
-	"$matrix" --results "$out" --no-native --timeout 120 "$kernel" >"$out.ktap" 2>"$out.log" ||
-		{ cat "$out.log" "$out.ktap" >&2; fail "the smoke matrix failed"; }
+	# Failing tests are check-suite-*'s business: here the kernel must boot,
+	# run everything and send the results back.
+	rc=0
+	"$matrix" --results "$out" --no-native --timeout 120 "$kernel" >"$out.ktap" 2>"$out.log" || rc=$?
 	took=$((SECONDS - start))
+	[ $rc -le 1 ] || { tail -n 20 "$out.log" >&2; fail "nsapi matrix exited $rc"; }
 	run=$(jq -r '.runs[0]' "$out/matrix/index.json")
-	grep -qx 'ok 1 .*' "$out.ktap" || fail "no 'ok 1' in $out.ktap"
-	grep -qx '1 passed, 0 failed, 0 skipped' "$out.ktap" || fail "bad totals line in $out.ktap"
+	jq -e '.result == "ok"' "$out/matrix/$run/run.json" >/dev/null ||
+		{ tail -n 20 "$out.ktap" >&2; fail "$run did not run to the end: $(jq -r '.result + " " + .reason' "$out/matrix/$run/run.json")"; }
+	grep -Eq '^(not )?ok 1 [^#]*$' "$out.ktap" || fail "no result line for the kernel in $out.ktap"
+	grep -Eqx '[01] passed, [01] failed, 0 skipped' "$out.ktap" || fail "no totals line in $out.ktap"
 	for f in suite.json suite-nobody.json suite.ktap suite-nobody.ktap bench.json run.json; do
 		[ -s "$out/matrix/$run/$f" ] || fail "$run/$f did not come back from the guest"
 	done
@@ -69,8 +74,8 @@ crash)
 		"$out/vmlinuz-truncated" "$kernel" >"$out/a.ktap" 2>"$out/a.log" || rc=$?
 	[ $rc = 1 ] || fail "a matrix with a crashing kernel exited $rc, not 1"
 	grep -q '^not ok 1 .* # CRASH' "$out/a.ktap" || fail "the truncated image was not reported as CRASH"
-	grep -q '^ok 2 ' "$out/a.ktap" || fail "the matrix did not go on after the crash"
-	grep -qx '1 passed, 1 failed, 0 skipped' "$out/a.ktap" || fail "bad totals line in $out/a.ktap"
+	grep -Eq '^(not )?ok 2 [^#]*$' "$out/a.ktap" || fail "the matrix did not go on after the crash"
+	grep -Eqx '[01] passed, [12] failed, 0 skipped' "$out/a.ktap" || fail "bad totals line in $out/a.ktap"
 	rc=0
 	"$matrix" --results "$out/b" --no-native --no-bench --tests s01 --timeout $timeout \
 		--append rdinit=/nonexistent "$kernel" >"$out/b.ktap" 2>"$out/b.log" || rc=$?
