@@ -27,6 +27,8 @@
 	 0x40000000ULL /* NEWNET */ | 0x00000080ULL /* NEWTIME */)
 #define NSFS_MAGIC 0x6e736673
 #define PID_FS_MAGIC 0x50494446
+#define RINGBUF_BYTES (4 << 20)
+#define WAKEUP_BYTES (RINGBUF_BYTES / 8)
 
 /* After the 8 bytes of common fields, both tracepoint families agree. */
 struct sys_enter_ctx {
@@ -102,7 +104,7 @@ const volatile long nr_setns = -1;
 __u64 drops = 0;
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 10240);
 	__type(key, __u32);
 	__type(value, struct ns_event);
@@ -110,8 +112,21 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 20);
+	__uint(max_entries, RINGBUF_BYTES);
 } events SEC(".maps");
+
+/*
+ * Waking the reader for every event costs more than the rest of the tracing
+ * (an IPI and a context switch per call): wake it only once a batch waits.
+ * The reader polls with a short timeout, so single events still show
+ * promptly.
+ */
+static __always_inline __u64 wakeup_flag(void)
+{
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= WAKEUP_BYTES)
+		return BPF_RB_FORCE_WAKEUP;
+	return BPF_RB_NO_WAKEUP;
+}
 
 static __always_inline bool comm_matches(const char *comm)
 {
@@ -208,7 +223,7 @@ static __always_inline int on_exit(long ret)
 	__builtin_memcpy(out, e, sizeof(*out));
 	out->ret = ret;
 	out->dur_ns = now - e->ts_ns;
-	bpf_ringbuf_submit(out, 0);
+	bpf_ringbuf_submit(out, wakeup_flag());
 out:
 	bpf_map_delete_elem(&start, &tid);
 	return 0;

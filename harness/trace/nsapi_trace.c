@@ -44,6 +44,9 @@
 #define __NR_clone3 435
 #endif
 
+/* The BPF side wakes us only for batches: how often to look anyway. */
+#define POLL_MS 50
+
 #define TRACEFS "/sys/kernel/tracing"
 #define DEBUGFS_TRACING "/sys/kernel/debug/tracing"
 #define NS_FLAGS_MASK 0x7e020080ULL
@@ -650,7 +653,7 @@ static int poll_events(struct ring_buffer *rb)
 		deadline = now_ns(CLOCK_MONOTONIC) +
 			   env.duration_sec * 1000000000LL;
 	while (!exiting) {
-		n = ring_buffer__poll(rb, 100);
+		n = ring_buffer__poll(rb, POLL_MS);
 		if (n < 0 && n != -EINTR) {
 			fprintf(stderr, "nsapi trace: ring_buffer__poll: %s\n",
 				strerror(-n));

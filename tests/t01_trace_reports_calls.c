@@ -1,0 +1,463 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * T01: nsapi trace reports exactly the namespace calls a process makes.
+ *
+ * A worker makes a known sequence (100 unshare(CLONE_NEWUTS), 10 setns() of
+ * a UTS fd with nstype CLONE_NEWNET, which fail with EINVAL, and one clone3()
+ * with CLONE_NEWPID|CLONE_NEWNET) while a second process makes similar calls
+ * as noise; the tracer, filtered to the worker by pid or by comm, must print
+ * one JSON line per call of the worker and nothing else.
+ *
+ * Not a kernel behavior: the check of the project's optional eBPF tracer
+ * (harness/trace/README.md).  SKIPs with the tracer's own one-line reason
+ * when tracing is unavailable (no root or CAP_BPF, no bpf(), no tracefs, or
+ * the tracer was not built).  The tracer is $NSAPI_TRACE, else ../nsapi-trace
+ * next to this program's directory.
+ */
+#include <grp.h>
+#include <libgen.h>
+#include <sys/prctl.h>
+
+#include "common.h"
+
+#define WORKER_COMM "nsapi-t01-work"
+#define NOISE_COMM "nsapi-t01-noise"
+#define SKIP_STATUS 4
+
+struct expected_call {
+	const char *syscall;
+	const char *flags;
+	const char *err; /* NULL: success */
+	int count;
+	long long ret; /* the raw return value; -1: any pid > 0 */
+};
+
+static const struct expected_call expected[] = {
+	{ "unshare", "CLONE_NEWUTS", NULL, 100, 0 },
+	{ "setns", "CLONE_NEWNET", "EINVAL", 10, -EINVAL },
+	{ "clone3", "CLONE_NEWNET|CLONE_NEWPID", NULL, 1, -1 },
+};
+
+/* --- the tracer -------------------------------------------------------- */
+
+static int tracer_path(char *buf, size_t len)
+{
+	const char *env = getenv("NSAPI_TRACE");
+	char self[PATH_MAX];
+	ssize_t n;
+
+	if (env && *env) {
+		snprintf(buf, len, "%s", env);
+		return 0;
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n < 0)
+		return -errno;
+	self[n] = '\0';
+	snprintf(buf, len, "%s/../nsapi-trace", dirname(self));
+	return 0;
+}
+
+struct tracer {
+	pid_t pid;
+	int out_fd; /* its stdout */
+	int err_fd; /* its stderr */
+};
+
+/*
+ * Start `nsapi-trace --json FILTER -d 60 --ready-fd 3`, as uid 65534 when
+ * @as_nobody; -errno on failure.
+ */
+static int tracer_start(struct tracer *t, const char *path,
+			const char *filter_opt, const char *filter_arg,
+			int *ready_fd, bool as_nobody)
+{
+	int out[2], err[2], ready[2];
+
+	if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) ||
+	    pipe2(ready, O_CLOEXEC))
+		return -errno;
+	fflush(NULL);
+	t->pid = fork();
+	if (t->pid < 0)
+		return -errno;
+	if (t->pid == 0) {
+		if (dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0 ||
+		    dup2(ready[1], 3) < 0)
+			_exit(1);
+		if (as_nobody &&
+		    (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+		     setresuid(65534, 65534, 65534))) {
+			dprintf(2, "dropping to uid 65534: %s\n",
+				strerror(errno));
+			_exit(1);
+		}
+		execl(path, path, "--json", filter_opt, filter_arg, "-d", "60",
+		      "--ready-fd", "3", (char *)NULL);
+		dprintf(2, "exec %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	close(out[1]);
+	close(err[1]);
+	close(ready[1]);
+	t->out_fd = out[0];
+	t->err_fd = err[0];
+	*ready_fd = ready[0];
+	return 0;
+}
+
+/* --- a worker and its noise -------------------------------------------- */
+
+struct child {
+	pid_t pid;
+	int go_fd; /* write one byte: start the calls */
+	int report_fd; /* one line on failure */
+};
+
+static void worker_calls(int report_fd)
+{
+	struct nsapi_clone_args args = {
+		.flags = CLONE_NEWPID | CLONE_NEWNET,
+		.exit_signal = SIGCHLD,
+	};
+	int fd = ns_open(0, "uts");
+	long pid;
+
+	if (fd < 0)
+		child_fail(report_fd, "open /proc/self/ns/uts: %m");
+	for (int i = 0; i < 100; i++)
+		if (sys_unshare(CLONE_NEWUTS))
+			child_fail(report_fd, "unshare(CLONE_NEWUTS): %m");
+	for (int i = 0; i < 10; i++)
+		if (sys_setns(fd, CLONE_NEWNET) != -1 || errno != EINVAL)
+			child_fail(report_fd, "setns(uts fd, CLONE_NEWNET) "
+					      "did not fail with EINVAL");
+	pid = sys_clone3(&args, CLONE_ARGS_SIZE_VER0);
+	if (pid < 0)
+		child_fail(report_fd, "clone3(CLONE_NEWPID|CLONE_NEWNET): %m");
+	if (pid == 0)
+		_exit(0);
+	if (wait_child(pid) != 0)
+		child_fail(report_fd, "clone3 child did not exit 0");
+}
+
+static void noise_calls(int report_fd)
+{
+	int fd = ns_open(0, "uts");
+
+	for (int i = 0; i < 5; i++) {
+		if (sys_unshare(CLONE_NEWUTS))
+			child_fail(report_fd, "noise unshare: %m");
+		if (sys_setns(fd, CLONE_NEWNET) != -1)
+			child_fail(report_fd, "noise setns succeeded");
+	}
+}
+
+/*
+ * Fork a child named @comm that gains CAP_SYS_ADMIN (its namespaces are its
+ * own), says it is prepared, waits for go, then runs @calls.
+ */
+static int child_start(struct child *c, const char *comm,
+		       void (*calls)(int report_fd))
+{
+	int go[2], report[2], prepared[2];
+
+	if (pipe2(go, O_CLOEXEC) || pipe2(report, O_CLOEXEC) ||
+	    pipe2(prepared, O_CLOEXEC))
+		return -errno;
+	fflush(NULL);
+	c->pid = fork();
+	if (c->pid < 0)
+		return -errno;
+	if (c->pid == 0) {
+		close(go[1]);
+		close(report[0]);
+		close(prepared[0]);
+		prctl(PR_SET_NAME, comm);
+		if (gain_ns_admin())
+			child_fail(report[1], "no CAP_SYS_ADMIN: %m");
+		if (sync_send(prepared[1]) || sync_wait(go[0]))
+			child_fail(report[1], "handshake with the test");
+		calls(report[1]);
+		_exit(0);
+	}
+	close(go[0]);
+	close(report[1]);
+	close(prepared[1]);
+	c->go_fd = go[1];
+	c->report_fd = report[0];
+	if (sync_wait(prepared[0]))
+		return close(prepared[0]), -EPIPE;
+	close(prepared[0]);
+	return 0;
+}
+
+/* --- reading the JSON lines --------------------------------------------- */
+
+/* The value of "key" in a flat JSON line, quotes removed; false if absent. */
+static bool json_get(const char *line, const char *key, char *buf, size_t len)
+{
+	char pattern[64];
+	const char *v, *end;
+
+	snprintf(pattern, sizeof(pattern), "\"%s\":", key);
+	v = strstr(line, pattern);
+	if (!v)
+		return false;
+	v += strlen(pattern);
+	if (*v == '"')
+		end = strchr(++v, '"');
+	else
+		end = v + strcspn(v, ",}");
+	if (!end || (size_t)(end - v) >= len)
+		return false;
+	snprintf(buf, len, "%.*s", (int)(end - v), v);
+	return true;
+}
+
+static long long json_num(const char *line, const char *key)
+{
+	char buf[32];
+
+	return json_get(line, key, buf, sizeof(buf)) ? atoll(buf) : -1;
+}
+
+static bool call_matches(const char *line, const struct expected_call *e)
+{
+	char syscall[16], flags[128], err[32];
+
+	if (!json_get(line, "syscall", syscall, sizeof(syscall)) ||
+	    !json_get(line, "flags", flags, sizeof(flags)) ||
+	    !json_get(line, "errno", err, sizeof(err)))
+		return false;
+	return !strcmp(syscall, e->syscall) && !strcmp(flags, e->flags) &&
+	       !strcmp(err, e->err ? e->err : "null");
+}
+
+/* setns's extra fields: the nstype, and the target the fd names. */
+static void check_setns(struct __test_metadata *_metadata, const char *line)
+{
+	char target[64], want[64];
+	struct stat st;
+
+	EXPECT_EQ(CLONE_NEWNET, json_num(line, "nstype"));
+	EXPECT_LE(0, json_num(line, "fd"));
+	ASSERT_EQ(0, ns_stat(0, "uts", &st));
+	snprintf(want, sizeof(want), "uts:[%lu]", (unsigned long)st.st_ino);
+	ASSERT_TRUE(json_get(line, "target", target, sizeof(target)));
+	/* null: the kernel has no BTF to resolve it with. */
+	if (strcmp(target, "null"))
+		EXPECT_STREQ(want, target);
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static ssize_t read_all(int fd, char *buf, size_t len)
+{
+	size_t used = 0;
+	ssize_t n;
+
+	while (used < len - 1) {
+		n = read(fd, buf + used, len - 1 - used);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		used += n;
+	}
+	buf[used] = '\0';
+	return used;
+}
+
+/* --- the test ---------------------------------------------------------- */
+
+FIXTURE(trace)
+{
+	struct tracer tracer;
+	struct child worker, noise;
+	pid_t worker_pid;
+	char *out;
+};
+
+FIXTURE_VARIANT(trace)
+{
+	bool by_comm; /* filter with -c WORKER_COMM, else -p worker pid */
+};
+
+FIXTURE_VARIANT_ADD(trace, filtered_by_pid){
+	.by_comm = false,
+};
+
+FIXTURE_VARIANT_ADD(trace, filtered_by_comm){
+	.by_comm = true,
+};
+
+FIXTURE_SETUP(trace)
+{
+	self->tracer.pid = self->worker.pid = self->noise.pid = -1;
+	self->out = calloc(1, 1 << 20);
+	ASSERT_NE(NULL, self->out);
+}
+
+FIXTURE_TEARDOWN(trace)
+{
+	pid_t *pids[] = { &self->tracer.pid, &self->worker.pid,
+			  &self->noise.pid };
+
+	for (size_t i = 0; i < ARRAY_SIZE(pids); i++) {
+		if (*pids[i] > 0) {
+			kill(*pids[i], SIGKILL);
+			wait_child(*pids[i]);
+		}
+	}
+	free(self->out);
+}
+
+/* Start the tracer filtered to the worker; SKIP with its reason if it can't. */
+static void start_filtered_tracer(struct __test_metadata *_metadata,
+				  FIXTURE_DATA(trace) * self, bool by_comm)
+{
+	char path[PATH_MAX], pid[16], reason[512];
+	int ready_fd, status;
+
+	ASSERT_EQ(0, tracer_path(path, sizeof(path)));
+	if (access(path, X_OK))
+		SKIP(return, "tracer %.200s not built: %s", path,
+			   strerror(errno));
+	snprintf(pid, sizeof(pid), "%d", self->worker.pid);
+	ASSERT_EQ(0,
+		  tracer_start(&self->tracer, path, by_comm ? "-c" : "-p",
+			       by_comm ? WORKER_COMM : pid, &ready_fd, false));
+	if (sync_wait(ready_fd) == 0) {
+		close(ready_fd);
+		return;
+	}
+	close(ready_fd);
+	status = wait_child(self->tracer.pid);
+	self->tracer.pid = -1;
+	child_report(self->tracer.err_fd, reason, sizeof(reason));
+	reason[strcspn(reason, "\n")] = '\0';
+	if (status == SKIP_STATUS)
+		SKIP(return, "%s", reason);
+	ASSERT_EQ(SKIP_STATUS, status)
+	TH_LOG("tracer exited %d before it was ready: %s", status, reason);
+}
+
+static void run_children(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(trace) * self)
+{
+	struct child *children[] = { &self->worker, &self->noise };
+	char report[512];
+
+	for (size_t i = 0; i < ARRAY_SIZE(children); i++)
+		ASSERT_EQ(0, sync_send(children[i]->go_fd));
+	for (size_t i = 0; i < ARRAY_SIZE(children); i++) {
+		int status = wait_child(children[i]->pid);
+
+		children[i]->pid = -1;
+		child_report(children[i]->report_fd, report, sizeof(report));
+		ASSERT_EQ(0, status)
+		TH_LOG("child %zu: %s", i, report);
+	}
+}
+
+static void check_lines(struct __test_metadata *_metadata, char *out,
+			pid_t worker)
+{
+	int counts[ARRAY_SIZE(expected)] = {}, total = 0;
+	long long last_ts = 0;
+	char *save, *line;
+
+	for (line = strtok_r(out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save), total++) {
+		bool known = false;
+
+		EXPECT_EQ(worker, json_num(line, "pid"))
+		TH_LOG("a call of another process: %s", line);
+		EXPECT_LT(0, json_num(line, "dur_ns"));
+		EXPECT_LE(last_ts, json_num(line, "ts_ns"));
+		last_ts = json_num(line, "ts_ns");
+		for (size_t i = 0; i < ARRAY_SIZE(expected); i++) {
+			const struct expected_call *e = &expected[i];
+
+			if (!call_matches(line, e))
+				continue;
+			counts[i]++;
+			known = true;
+			if (e->ret >= 0 || e->ret < -1) {
+				EXPECT_EQ(e->ret, json_num(line, "ret"));
+			} else {
+				EXPECT_LT(0, json_num(line, "ret"));
+			}
+			if (!strcmp(e->syscall, "setns"))
+				check_setns(_metadata, line);
+		}
+		EXPECT_TRUE(known)
+		TH_LOG("unexpected call: %s", line);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(expected); i++) {
+		EXPECT_EQ(expected[i].count, counts[i])
+		TH_LOG("%s %s (%s)", expected[i].syscall, expected[i].flags,
+		       expected[i].err ? expected[i].err : "success");
+	}
+	EXPECT_EQ(111, total);
+}
+
+/* Exactly the worker's 111 calls, with their flags and errnos. */
+TEST_F(trace, reports_exactly_the_calls_of_the_filtered_process)
+{
+	int status;
+
+	ASSERT_EQ(0, child_start(&self->worker, WORKER_COMM, worker_calls));
+	ASSERT_EQ(0, child_start(&self->noise, NOISE_COMM, noise_calls));
+	self->worker_pid = self->worker.pid;
+	start_filtered_tracer(_metadata, self, variant->by_comm);
+	if (self->tracer.pid < 0)
+		return;
+	run_children(_metadata, self);
+	/* The tracer prints what is in its buffer before it exits. */
+	ASSERT_EQ(0, kill(self->tracer.pid, SIGINT));
+	read_all(self->tracer.out_fd, self->out, 1 << 20);
+	status = wait_child(self->tracer.pid);
+	self->tracer.pid = -1;
+	ASSERT_EQ(0, status);
+	check_lines(_metadata, self->out, self->worker_pid);
+}
+
+/*
+ * Without privilege the tracer says why in one line and exits with the
+ * skip status, never with libbpf's memlock advice.
+ */
+TEST(unprivileged_tracer_exits_4_with_one_line)
+{
+	char path[PATH_MAX], out[512];
+	struct tracer t;
+	int ready_fd;
+
+	if (!have_cap(CAP_SETUID) || !have_cap(CAP_SETGID))
+		SKIP(return,
+			   "needs CAP_SETUID and CAP_SETGID to drop to 65534");
+	ASSERT_EQ(0, tracer_path(path, sizeof(path)));
+	if (access(path, X_OK))
+		SKIP(return, "tracer %.200s not built: %s", path,
+			   strerror(errno));
+	ASSERT_EQ(0, tracer_start(&t, path, "-p", "1", &ready_fd, true));
+	EXPECT_NE(0, sync_wait(ready_fd));
+	close(ready_fd);
+	EXPECT_EQ(SKIP_STATUS, wait_child(t.pid));
+	EXPECT_EQ(0, read_all(t.out_fd, out, sizeof(out)));
+	read_all(t.err_fd, out, sizeof(out));
+	EXPECT_EQ(1, count_lines(out))
+	TH_LOG("stderr: %s", out);
+	EXPECT_EQ(NULL, strstr(out, "memlock"));
+	EXPECT_EQ(NULL, strstr(out, "RLIMIT"));
+}
+
+TEST_HARNESS_MAIN
