@@ -66,7 +66,9 @@ def id_order: (if startswith("S") then 0 elif startswith("U") then 1
 	| {id: $r.id, variant: $r.variant, user: $u, by: $by,
 	   flip: (($by | map(.s) | index("pass")) != null and ($by | map(.s) | index("fail")) != null)}] as $diffs
 | def where(s): [$diffs[] | select(.flip == s)]
-	| map("- **\(.id)** `\(.variant | if . == "" then "-" else . end)` as \(.user): "
+	| group_by([.id, .variant, .by]) | map(.[0] + {user: (map(.user) | join(" and "))})
+	| sort_by([(.id | id_order), .id, .variant])
+	| map("- **\(.id)** `\(.variant | if . == "" then "(global)" else . end)` as \(.user): "
 		+ ([.by | group_by(.s)[] | "\(.[0].s) on \(map(.column) | join(", "))"] | join("; ")));
   "## Behaviors that differ between kernels\n",
   (where(true) | if length == 0 then "No behavior passes on one kernel and fails on another.\n"
@@ -78,7 +80,7 @@ def id_order: (if startswith("S") then 0 elif startswith("U") then 1
 	"Variants get rows of their own only where they differ; `all` merges them.\n",
   "| ID | program | variant | " + ([$cols[].column] | join(" | ")) + " |",
   "|---|---|---|" + ([$cols[] | "---"] | join("|")) + "|",
-  ($rows[] | "| \(.id) | \($programs[.id] // "" | md) | \(.variant | if . == "" then "-" else . end) | "
+  ($rows[] | "| \(.id) | \($programs[.id] // "" | md) | \(.variant | if . == "" then "(global)" else . end) | "
 	+ ([.cells[] | (.root | text) as $r | (.nobody | text) as $n
 		| if .root == null and .nobody == null then "—"
 		  elif $n == $r or .nobody == null then $r

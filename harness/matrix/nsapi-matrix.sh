@@ -221,20 +221,17 @@ guest_append="nsapi.timeout=$test_timeout nsapi.bench=$bench"
 [ -z "$tests" ] || guest_append+=" nsapi.tests=$tests"
 [ -z "$append" ] || guest_append+=" $append"
 
-# The running kernel first: its timings are not disturbed by the guests.
+# The running kernel's suite runs beside the guests (it needs little CPU);
+# its bench runs after them, on a quiet machine.
+native_pid=
 if [ $native = 1 ]; then
-	row=$((${#rows[@]} - 1))
-	progress "$row" running
+	native_row=$((${#rows[@]} - 1))
+	progress "$native_row" "running (suite)"
 	native_args=(--build "$build" --out-root "$results/matrix" --timeout "$test_timeout")
-	[ $bench = 1 ] || native_args+=(--no-bench)
 	[ -z "$tests" ] || native_args+=(--tests "$tests")
-	if run_dir=$("$here/run-native.sh" "${native_args[@]}" 2>"$work/native.log"); then
-		echo "$run_dir" >"$work/run.$row"
-		progress "$row" "done: $(jq -r '.result' "$run_dir/run.json")"
-	else
-		progress "$row" "done: the native run failed"
-		cat "$work/native.log" >&2
-	fi
+	"$here/run-native.sh" "${native_args[@]}" --no-bench >"$work/run.$native_row" \
+		2>"$work/native.log" &
+	native_pid=$!
 fi
 
 guest() { # ROW
@@ -297,6 +294,20 @@ done
 for p in "${guest_pids[@]}"; do
 	wait "$p" || true
 done
+if [ -n "$native_pid" ]; then
+	if ! wait "$native_pid"; then
+		progress "$native_row" "done: the native run failed"
+		cat "$work/native.log" >&2
+		rm -f "$work/run.$native_row"
+	else
+		if [ $bench = 1 ]; then
+			progress "$native_row" "running (bench)"
+			"$here/run-native.sh" --build "$build" --out-root "$results/matrix" --bench-only \
+				>/dev/null 2>>"$work/native.log" || cat "$work/native.log" >&2
+		fi
+		progress "$native_row" "done: $(jq -r '.result' "$(cat "$work/run.$native_row")/run.json")"
+	fi
+fi
 
 if [ -n "$renderer" ]; then
 	touch "$work/progress.stop"

@@ -4,19 +4,21 @@
 # layout as run-guest.sh's (run.json says how it went).
 #
 #   run-native.sh --build DIR --out-root DIR [--timeout SEC] [--no-bench]
-#                 [--tests P1,P2]
-# Prints the run directory.
+#                 [--bench-only] [--tests P1,P2]
+# --bench-only adds the quick bench to the run directory of an earlier
+# --no-bench run: the matrix runs the suite beside the guests and the bench
+# alone, after them.  Prints the run directory.
 set -euo pipefail
 
 usage() {
 	echo "usage: run-native.sh --build DIR --out-root DIR [--timeout SEC] [--no-bench] [--tests P1,P2]" >&2
 	exit 2
 }
-build= out_root= timeout=30 bench=1 tests=
+build= out_root= timeout=30 bench=1 suite=1 tests=
 while [ $# -gt 0 ]; do
 	case $1 in
-	--no-bench)
-		bench=0
+	--no-bench | --bench-only)
+		[ "$1" = --no-bench ] && bench=0 || suite=0
 		shift
 		continue
 		;;
@@ -40,6 +42,23 @@ done
 release=$(uname -r)
 run_dir=$out_root/$release-native
 mkdir -p "$out_root"
+if [ $suite = 0 ]; then
+	[ -r "$run_dir/run.json" ] || {
+		echo "run-native: --bench-only needs an earlier run in $run_dir" >&2
+		exit 2
+	}
+	tmp=$(mktemp -d "$out_root/.native.XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT
+	start=$(date +%s.%N)
+	"$build/nsapi-bench" --quick --results "$tmp" >"$run_dir/bench.txt" 2>"$tmp/stderr" || true
+	[ ! -s "$tmp/$release/bench.json" ] || mv "$tmp/$release/bench.json" "$run_dir/bench.json"
+	elapsed=$(echo "$(date +%s.%N) - $start" | bc)
+	jq --arg e "$elapsed" '.elapsed_sec = ((.elapsed_sec + ($e | tonumber)) * 10 | round / 10)' \
+		"$run_dir/run.json" >"$tmp/run.json"
+	mv "$tmp/run.json" "$run_dir/run.json"
+	echo "$run_dir"
+	exit 0
+fi
 tmp=$(mktemp -d "$out_root/.native.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/$release"
