@@ -41,12 +41,17 @@ struct name_value {
 };
 
 static const struct name_value syscalls[] = {
+	{ "capset", __NR_capset },
+	{ "chroot", __NR_chroot },
 	{ "clone", __NR_clone },
 	{ "clone3", __NR_clone3 },
 	{ "getsockopt", __NR_getsockopt },
 	{ "ioctl", __NR_ioctl },
+	{ "fstat", __NR_fstat },
+	{ "lstat", __NR_lstat },
 	{ "mount", __NR_mount },
 	{ "name_to_handle_at", __NR_name_to_handle_at },
+	{ "newfstatat", __NR_newfstatat },
 	{ "open_by_handle_at", __NR_open_by_handle_at },
 	{ "openat", __NR_openat },
 	{ "pidfd_open", __NR_pidfd_open },
@@ -54,8 +59,11 @@ static const struct name_value syscalls[] = {
 	{ "readlinkat", __NR_readlinkat },
 	{ "sethostname", __NR_sethostname },
 	{ "setdomainname", __NR_setdomainname },
+	{ "setgroups", __NR_setgroups },
 	{ "setns", __NR_setns },
 	{ "socket", __NR_socket },
+	{ "stat", __NR_stat },
+	{ "statx", __NR_statx },
 	{ "unshare", __NR_unshare },
 	{ "write", __NR_write },
 };

@@ -96,7 +96,8 @@ static char **list_names(const char *dir, size_t *n)
 		names[(*n)++] = xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, *n, sizeof(*names), cmp_str);
+	if (*n)
+		qsort(names, *n, sizeof(*names), cmp_str);
 	return names;
 }
 
@@ -119,8 +120,10 @@ int discover_programs(const struct options *o, struct suite *s)
 	for (size_t i = 0; i < n; i++) {
 		struct program *p;
 
-		if (!selected(o, names[i], used))
+		if (!selected(o, names[i], used)) {
+			free(names[i]);
 			continue;
+		}
 		p = &s->progs[s->nprogs++];
 		p->name = names[i];
 		program_id(p->name, p->id);
@@ -135,5 +138,6 @@ int discover_programs(const struct options *o, struct suite *s)
 			ret = -EINVAL;
 		}
 	free(used);
+	free(names);
 	return ret;
 }

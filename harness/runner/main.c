@@ -85,13 +85,21 @@ static char *default_tests_dir(void)
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	char *slash;
 
+	char *dir;
+
 	if (n < 0)
 		return xstrdup("build/tests");
 	exe[n] = '\0';
 	slash = strrchr(exe, '/');
 	if (slash)
 		*slash = '\0';
-	return xasprintf("%s/tests", exe);
+	/* build/tests beside build/nsapi-test, or one level up (build/san). */
+	dir = xasprintf("%s/tests", exe);
+	if (access(dir, F_OK)) {
+		free(dir);
+		dir = xasprintf("%s/../tests", exe);
+	}
+	return dir;
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -222,7 +230,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	if (!o->results_root || !*o->results_root)
 		o->results_root = "results";
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+hlt:T:v:V:f:F:r:", long_opts,
+	while ((opt = getopt_long(argc, argv, "+:hlt:T:v:V:f:F:r:", long_opts,
 				  NULL)) != -1) {
 		if (opt == 'h') {
 			usage(stdout);
@@ -251,10 +259,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return resolve_user(o);
 }
 
+/* Static: the results stay reachable until exit, which frees them. */
+static struct options o;
+static struct suite s;
+
 int main(int argc, char **argv)
 {
-	struct options o = { 0 };
-	struct suite s = { 0 };
 	int ret;
 
 	if (parse_args(argc, argv, &o))

@@ -93,7 +93,7 @@ static void run_one(const struct options *o, struct program *p)
 	};
 	char **argv = xrealloc(NULL, (o->nksft_args + 2) * sizeof(char *));
 	bool timed_out;
-	int code = 127;
+	int code = 127, left = 0;
 	double t0 = now_sec();
 
 	argv[0] = p->path;
@@ -109,10 +109,11 @@ static void run_one(const struct options *o, struct program *p)
 		free(argv);
 		return;
 	}
-	if (run_program(p->path, argv, &lim, tap_line, p, &code, &timed_out))
+	if (run_program(p->path, argv, &lim, tap_line, p, &code, &timed_out,
+			&left))
 		code = 127;
 	p->duration_sec = now_sec() - t0;
-	tap_finish(p, code, timed_out, o->timeout_sec);
+	tap_finish(p, code, timed_out, o->timeout_sec, left);
 	if (interrupted) {
 		free(p->reason);
 		p->status = ST_ERROR;
@@ -182,9 +183,11 @@ static int write_results(const struct options *o, const struct suite *s,
 	return ret;
 }
 
+/* Static: reachable until exit, like the suite itself. */
+static struct result_paths paths;
+
 int run_suite(const struct options *o, struct suite *s)
 {
-	struct result_paths paths = { 0 };
 	struct sigaction sa = { .sa_handler = on_signal };
 	double t0 = now_sec();
 	bool failed = false;
@@ -226,12 +229,12 @@ int list_suite(const struct options *o, const struct suite *s)
 		struct program p = s->progs[i];
 		char *argv[] = { p.path, "-l", NULL };
 		bool timed_out;
-		int code;
+		int code, left;
 
 		printf("%s %s\n", p.id, p.name);
 		tap_begin(&p);
 		if (run_program(p.path, argv, &lim, tap_line, &p, &code,
-				&timed_out) == 0 &&
+				&timed_out, &left) == 0 &&
 		    p.output)
 			for (char *line = strtok(p.output, "\n"); line;
 			     line = strtok(NULL, "\n"))

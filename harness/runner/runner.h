@@ -99,14 +99,14 @@ struct run_limits {
 typedef void (*line_fn)(void *ctx, const char *line, double t_sec);
 int run_program(const char *path, char *const argv[],
 		const struct run_limits *lim, line_fn on_line, void *ctx,
-		int *exit_code, bool *timed_out);
+		int *exit_code, bool *timed_out, int *left_behind);
 double now_sec(void);
 
 /* tap.c */
 void tap_begin(struct program *p);
 void tap_line(void *ctx, const char *line, double t_sec);
 void tap_finish(struct program *p, int exit_code, bool timed_out,
-		unsigned int timeout_sec);
+		unsigned int timeout_sec, int left_behind);
 
 /* ktap.c */
 void ktap_header(FILE *out, size_t nprogs);

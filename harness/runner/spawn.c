@@ -58,20 +58,24 @@ static void child_exec(const char *path, char *const argv[], int out_fd,
 	_exit(127);
 }
 
-/* Kill and reap every process that is still our child (orphans included). */
-static void reap_all(pid_t except)
+/*
+ * Kill and reap every process that is still our child (orphans included);
+ * returns how many there were.
+ */
+static int reap_all(void)
 {
 	char path[64], buf[4096];
 	int fd;
 	ssize_t n;
 	bool any = true;
+	int killed = 0;
 
 	snprintf(path, sizeof(path), "/proc/self/task/%d/children", gettid());
 	while (any) {
 		any = false;
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
-			return;
+			return killed;
 		n = read(fd, buf, sizeof(buf) - 1);
 		close(fd);
 		if (n <= 0)
@@ -81,8 +85,9 @@ static void reap_all(pid_t except)
 		     tok = strtok(NULL, " \n")) {
 			pid_t pid = atoi(tok);
 
-			if (pid > 0 && pid != except) {
+			if (pid > 0) {
 				kill(pid, SIGKILL);
+				killed++;
 				any = true;
 			}
 		}
@@ -91,6 +96,7 @@ static void reap_all(pid_t except)
 		if (any)
 			waitpid(-1, NULL, 0);
 	}
+	return killed;
 }
 
 struct line_buf {
@@ -193,7 +199,7 @@ static void pump(int fd, pid_t pid, double deadline, line_fn on_line, void *ctx,
 
 int run_program(const char *path, char *const argv[],
 		const struct run_limits *lim, line_fn on_line, void *ctx,
-		int *exit_code, bool *timed_out)
+		int *exit_code, bool *timed_out, int *left_behind)
 {
 	int pipefd[2], ret;
 	pid_t pid;
@@ -218,6 +224,6 @@ int run_program(const char *path, char *const argv[],
 	close(pipefd[0]);
 	/* A timed-out program was killed; its pipe may be held by others. */
 	ret = wait_status(pid, exit_code);
-	reap_all(0);
+	*left_behind = reap_all();
 	return ret;
 }

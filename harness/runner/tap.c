@@ -178,7 +178,7 @@ static char *last_comment(const struct program *p)
 }
 
 void tap_finish(struct program *p, int code, bool timed_out,
-		unsigned int timeout_sec)
+		unsigned int timeout_sec, int left_behind)
 {
 	p->exit_code = code;
 	if (timed_out)
@@ -191,6 +191,11 @@ void tap_finish(struct program *p, int code, bool timed_out,
 				     strsignal(-code)));
 	else if (code == 127)
 		set_status(p, ST_ERROR, xstrdup("could not be executed"));
+	else if (left_behind)
+		/* A test must not leave processes on the host. */
+		set_status(p, ST_ERROR,
+			   xasprintf("left %d processes running (killed)",
+				     left_behind));
 	else if (any_case(p, status_failed))
 		set_status(p, ST_FAIL, xstrdup(""));
 	else if (code == KSFT_SKIP && !any_case(p, is_not_skip))

@@ -1,0 +1,72 @@
+#!/bin/bash
+# A check step: every bad input to the runner gets a one-line message and
+# exit status 2, and leaves no result file half-written; a test program the
+# build lists but that is missing, or one that hangs or crashes, is reported
+# as ERROR or TIMEOUT in the KTAP and counted as failed (exit 1).
+set -uo pipefail
+
+build=${BUILD:-build}
+nsapi=${NSAPI:-$build/nsapi}
+out=$build/check/runner-errors
+rm -rf "$out"
+mkdir -p "$out/empty" "$out/fake"
+passed=0 failed=0
+
+expect() { # WANT_RC WANT_TEXT DESCRIPTION -- COMMAND...
+	local want=$1 text=$2 what=$3 rc=0
+	shift 4
+	"$@" >"$out/stdout" 2>"$out/stderr" || rc=$?
+	if [ "$rc" = "$want" ] && grep -qF -- "$text" "$out/stdout" "$out/stderr"; then
+		echo "ok   $what (exit $rc)"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $what: exit $rc (want $want), output lacks '$text':"
+		sed 's/^/     /' "$out/stderr" | head -n 5
+		failed=$((failed + 1))
+	fi
+}
+
+r=(--results "$out/results")
+expect 2 "unknown option" "unknown option" -- "$nsapi" test --bogus
+expect 2 "unknown command" "unknown command" -- "$nsapi" frobnicate
+expect 2 "no test program matches 'zz9'" "pattern matching nothing" -- "$nsapi" test "${r[@]}" zz9
+expect 2 "bad pattern" "pattern with a slash" -- "$nsapi" test "${r[@]}" ../etc
+expect 2 "--timeout '0'" "zero timeout" -- "$nsapi" test --timeout 0 s01
+expect 2 "--timeout '9x'" "non-numeric timeout" -- "$nsapi" test --timeout 9x s01
+expect 2 "missing value" "option without value" -- "$nsapi" test --timeout
+expect 2 "--label" "bad label" -- "$nsapi" test --label 'a b' s01
+expect 2 "no such user" "unknown user" -- "$nsapi" test --user no-such-user-x s01
+expect 2 "no test programs in" "empty tests dir" -- "$nsapi" test --tests-dir "$out/empty" "${r[@]}"
+expect 2 "no test programs in" "missing tests dir" -- "$nsapi" test --tests-dir "$out/nonexistent" "${r[@]}"
+
+# An unwritable results directory is refused before any test runs.
+touch "$out/file"
+expect 2 "results directory" "results root is a file" -- "$nsapi" test --results "$out/file/x" s01
+expect 2 "cannot write" "unwritable JUnit path" -- "$nsapi" test "${r[@]}" --junit "$out/nodir/j.xml" s01
+
+# A listed program that is missing, one that hangs, one that crashes.
+printf 'x01_missing\nx02_hangs\nx03_crashes\n' >"$out/fake/LIST"
+printf '#!/bin/sh\necho "TAP version 13"\necho "1..1"\nexec sleep 60\n' >"$out/fake/x02_hangs"
+printf '#!/bin/sh\necho "TAP version 13"\necho "1..1"\nkill -SEGV $$\n' >"$out/fake/x03_crashes"
+chmod +x "$out/fake/x02_hangs" "$out/fake/x03_crashes"
+fake=(--tests-dir "$out/fake" "${r[@]}" --timeout 2)
+expect 1 "not ok 1 x01_missing # ERROR missing" "missing program is ERROR" -- "$nsapi" test "${fake[@]}"
+expect 1 "not ok 2 x02_hangs # TIMEOUT" "hanging program is TIMEOUT" -- "$nsapi" test "${fake[@]}"
+expect 1 "not ok 3 x03_crashes # ERROR killed by signal 11" "crashing program is ERROR" -- "$nsapi" test "${fake[@]}"
+expect 1 "0 passed, 3 failed, 0 skipped" "totals count them as failed" -- "$nsapi" test "${fake[@]}"
+if pgrep -f "$out/fake/x02_hangs" >/dev/null; then
+	echo "FAIL the hanging program was left running"
+	failed=$((failed + 1))
+fi
+# The results of that run are whole JSON, not half-written files.
+if jq -e '.totals.error == 2 and .totals.timeout == 1' "$out"/results/*/suite.json >/dev/null; then
+	echo "ok   results of a failed run are complete JSON"
+	passed=$((passed + 1))
+else
+	echo "FAIL results of a failed run are not complete JSON"
+	failed=$((failed + 1))
+fi
+ls "$out"/results/*/ | grep -q '\.tmp' && { echo "FAIL temporary files left"; failed=$((failed + 1)); }
+
+echo "runner-errors: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,31 @@
+# make check's own steps for the suite and the runner; other areas add
+# theirs to CHECK_STEPS in their fragments.  harness/check.sh runs them all,
+# then compares the host's state before and after.
+
+CHECK_STEPS += check-format check-suite-root check-suite-nobody \
+	check-canfail check-runner-errors check-sanitizers check-install
+
+.PHONY: check-suite-root check-suite-nobody check-canfail \
+	check-runner-errors check-sanitizers check-install
+
+check-suite-root: build-all
+	$(Q)BUILD=$(BUILD) harness/check-suite.sh root
+
+check-suite-nobody: build-all
+	$(Q)BUILD=$(BUILD) harness/check-suite.sh nobody
+
+check-canfail: build-all
+	$(Q)BUILD=$(BUILD) harness/check-canfail.sh tests/canfail.tsv
+
+check-runner-errors: build-all
+	$(Q)BUILD=$(BUILD) harness/check-runner-errors.sh
+
+# The runner and the tools beside it, built with ASan and UBSan, run the
+# whole suite and the bad-input checks; any sanitizer report fails the step.
+check-sanitizers: build-all $(SAN_PROGS)
+	$(Q)BUILD=$(BUILD) harness/check-sanitizers.sh
+
+check-install: build-all
+	$(Q)rm -rf $(BUILD)/check/install
+	$(Q)$(MAKE) --no-print-directory install INSTALL_PATH=$(BUILD)/check/install >/dev/null
+	$(Q)BUILD=$(BUILD) harness/check-install.sh $(BUILD)/check/install
