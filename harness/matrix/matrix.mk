@@ -15,13 +15,14 @@ $(BUILD)/nsapi-matrix: harness/matrix/nsapi-matrix.sh
 	@mkdir -p $(@D)
 	$(Q)ln -sfn $(abspath $<) $@
 
-$(BUILD)/matrix/initramfs.cpio.gz: $(STATIC_PROGS) harness/matrix/guest-init.sh \
-		harness/matrix/build-initramfs.sh
-	@$(if $(Q),echo "  CPIO    $@")
-	$(Q)harness/matrix/build-initramfs.sh $(BUILD)/static $@
-
-.PHONY: matrix matrix-image check-matrix-smoke check-matrix-crash
-matrix-image: build-all $(BUILD)/matrix/initramfs.cpio.gz
+# STATIC_PROGS is complete only once every fragment is read (tests/tests.mk
+# comes after this one), so the static builds are made from a recipe, where
+# it is expanded late; nsapi-matrix rebuilds the initramfs when build/static
+# or the guest scripts are newer than it.
+matrix-image: build-all
+	$(Q)$(MAKE) --no-print-directory $(STATIC_PROGS)
+	$(Q)BUILD=$(BUILD) harness/matrix/build-initramfs.sh $(BUILD)/static $(BUILD)/matrix/initramfs.cpio.gz
+	@$(if $(Q),echo "  CPIO    $(BUILD)/matrix/initramfs.cpio.gz")
 
 matrix: deps
 	$(Q)$(MAKE) --no-print-directory matrix-image
