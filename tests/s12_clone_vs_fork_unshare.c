@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * S12: clone(CLONE_NEW*) versus fork() then unshare(CLONE_NEW*).
+ *
+ * For cgroup, ipc, mnt, net, user and uts both children end in the same
+ * state: a new namespace of that type, every other type shared with the
+ * parent.  For pid and time they differ: the clone child is inside the new
+ * namespace (and is PID 1 of the new pid namespace), while the fork+unshare
+ * child stays in its parent's pid or time namespace and only its own later
+ * children enter the new one (pid_for_children, time_for_children).
+ *
+ * Man pages: clone(2), unshare(2), pid_namespaces(7), time_namespaces(7).
+ *
+ * The simplification: "unshare() is clone() without the new process, the two
+ * are interchangeable".  They are for six types; for pid and time the
+ * namespace a process is in never changes under it (its PID, its clocks),
+ * so unshare() cannot put the caller in, and the test shows the difference.
+ * CLONE_NEWTIME does not fit clone()'s flags word (its bit is in the exit
+ * signal byte), so the clone child here is made with clone3().
+ */
+#include "common.h"
+
+/* What a child saw of itself, sent to the parent in one write. */
+struct child_state {
+	int err; /* errno of the child's clone3() or unshare() step */
+	pid_t pid; /* getpid() inside the child */
+	struct ns_snapshot ns;
+};
+
+enum how { BY_CLONE, BY_FORK_UNSHARE };
+
+static const char *const how_name[] = {
+	[BY_CLONE] = "clone3(flag)",
+	[BY_FORK_UNSHARE] = "fork()+unshare(flag)",
+};
+
+/* Whether unshare() moves the caller itself (false: only its children). */
+static bool unshare_moves_caller(const struct ns_type *t)
+{
+	return t->flag != CLONE_NEWPID && t->flag != CLONE_NEWTIME;
+}
+
+/*
+ * Report what the child sees, then stay alive until @release_fd closes: an
+ * nsfs inode number names a namespace only while it lives (a freed number
+ * is reused), so both children are compared while both still exist.
+ */
+static void __attribute__((noreturn))
+report_self(int fd, int release_fd, int err)
+{
+	struct child_state st = { .err = err, .pid = getpid() };
+
+	if (!err && ns_snapshot_take(&st.ns))
+		st.err = errno;
+	if (write(fd, &st, sizeof(st)) != sizeof(st))
+		_exit(1);
+	sync_wait(release_fd);
+	_exit(0);
+}
+
+/*
+ * Make a child @how with @flag, collect what it saw into @st; it lives
+ * until the write end of @release closes.  Returns its pid or -errno.
+ */
+static pid_t child_state_get(enum how how, int flag, const int release[2],
+			     struct child_state *st)
+{
+	int fds[2];
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -errno;
+	fflush(stdout);
+	fflush(stderr);
+	pid = how == BY_CLONE ? sys_clone3_fork(flag) : fork();
+	if (pid == 0) {
+		close(fds[0]);
+		close(release[1]);
+		if (how == BY_FORK_UNSHARE && sys_unshare(flag))
+			report_self(fds[1], release[0], errno);
+		report_self(fds[1], release[0], 0);
+	}
+	if (pid < 0)
+		pid = -errno;
+	close(fds[1]);
+	n = pid > 0 ? read(fds[0], st, sizeof(*st)) : 0;
+	close(fds[0]);
+	if (pid > 0 && n != sizeof(*st))
+		st->err = EPROTO;
+	return pid;
+}
+
+FIXTURE(clone_vs_unshare)
+{
+	struct ns_snapshot parent;
+	struct child_state child[2];
+	pid_t pid[2];
+	int release[2];
+};
+
+FIXTURE_VARIANT(clone_vs_unshare)
+{
+	const struct ns_type *ns;
+};
+
+NS_VARIANTS(clone_vs_unshare);
+
+FIXTURE_SETUP(clone_vs_unshare)
+{
+	const struct ns_type *t = variant->ns;
+	int err;
+
+	self->pid[BY_CLONE] = self->pid[BY_FORK_UNSHARE] = -1;
+	REQUIRE_NS_TYPE(t);
+	REQUIRE_NS_ADMIN();
+	ASSERT_EQ(0, ns_snapshot_take(&self->parent));
+	ASSERT_EQ(0, pipe2(self->release, O_CLOEXEC));
+	for (int how = BY_CLONE; how <= BY_FORK_UNSHARE; how++) {
+		self->pid[how] = child_state_get(how, t->flag, self->release,
+						 &self->child[how]);
+		err = self->pid[how] < 0 ? -self->pid[how] :
+					   self->child[how].err;
+		if (how == BY_CLONE && (err == ENOSYS || err == EINVAL))
+			SKIP(return, "clone3(%s): %s", t->flag_name,
+				   strerror(err));
+		ASSERT_EQ(0, err)
+		TH_LOG("child by %s with %s: %s", how_name[how], t->flag_name,
+		       strerror(err));
+	}
+}
+
+FIXTURE_TEARDOWN(clone_vs_unshare)
+{
+	close(self->release[1]);
+	for (int how = BY_CLONE; how <= BY_FORK_UNSHARE; how++)
+		if (self->pid[how] > 0)
+			EXPECT_EQ(0, wait_child(self->pid[how]));
+}
+
+/* Every type but @t is exactly the parent's, in both entries. */
+static void expect_others_shared(struct __test_metadata *_metadata,
+				 const struct ns_snapshot *parent,
+				 const struct child_state *c,
+				 const struct ns_type *t, enum how how)
+{
+	const struct ns_type *o;
+
+	for_each_ns(o) {
+		size_t j = o - ns_types;
+
+		if (o == t || !parent->present[j])
+			continue;
+		EXPECT_TRUE(
+			same_inode(&parent->own[j], &c->ns.own[j]) &&
+			same_inode(&parent->children[j], &c->ns.children[j]))
+		TH_LOG("child by %s with %s does not share the %s namespace",
+		       how_name[how], t->flag_name, o->name);
+	}
+}
+
+TEST_F(clone_vs_unshare, clone_child_is_in_new_namespace_others_shared)
+{
+	const struct ns_type *t = variant->ns;
+	const struct child_state *c = &self->child[BY_CLONE];
+	size_t i = t - ns_types;
+
+	EXPECT_FALSE(same_inode(&self->parent.own[i], &c->ns.own[i]))
+	TH_LOG("clone3(%s) child is still in the parent's %s namespace",
+	       t->flag_name, t->name);
+	EXPECT_TRUE(same_inode(&c->ns.own[i], &c->ns.children[i]));
+	expect_others_shared(_metadata, &self->parent, c, t, BY_CLONE);
+	if (t->flag == CLONE_NEWPID)
+		EXPECT_EQ(1, c->pid);
+}
+
+TEST_F(clone_vs_unshare, fork_unshare_child_differs_only_for_pid_and_time)
+{
+	const struct ns_type *t = variant->ns;
+	const struct child_state *c = &self->child[BY_FORK_UNSHARE];
+	size_t i = t - ns_types;
+
+	/* Its children's namespace is new in every case... */
+	EXPECT_FALSE(same_inode(&self->parent.children[i], &c->ns.children[i]))
+	TH_LOG("after unshare(%s) /proc/self/ns/%s is still the parent's",
+	       t->flag_name, t->children_name);
+	/* ...its own only where unshare() moves the caller. */
+	EXPECT_EQ(unshare_moves_caller(t),
+		  !same_inode(&self->parent.own[i], &c->ns.own[i]))
+	TH_LOG("after unshare(%s) the child's own %s namespace %s",
+	       t->flag_name, t->name,
+	       unshare_moves_caller(t) ? "did not change" : "changed");
+	expect_others_shared(_metadata, &self->parent, c, t, BY_FORK_UNSHARE);
+	EXPECT_NE(1, c->pid);
+}
+
+/* The two children got two different new namespaces, never a shared one. */
+TEST_F(clone_vs_unshare, children_get_distinct_new_namespaces)
+{
+	size_t i = variant->ns - ns_types;
+
+	EXPECT_FALSE(same_inode(&self->child[BY_CLONE].ns.children[i],
+				&self->child[BY_FORK_UNSHARE].ns.children[i]));
+}
+
+TEST_HARNESS_MAIN
