@@ -43,7 +43,7 @@ mkdir -p "$work"
 start=$(date +%s.%N)
 outcome=$("$here/boot.sh" --kernel "$image" --initramfs "$initramfs" --out "$work" \
 	--accel "$accel" --timeout "$timeout" --append "$append")
-elapsed=$(echo "$(date +%s.%N) - $start" | bc)
+elapsed=$(awk -v a="$(date +%s.%N)" -v b="$start" 'BEGIN { printf "%.3f", a - b }')
 result=${outcome%% *}
 reason=
 [ "$result" = "$outcome" ] || reason=${outcome#* }

@@ -52,7 +52,7 @@ if [ $suite = 0 ]; then
 	start=$(date +%s.%N)
 	"$build/nsapi-bench" --quick --results "$tmp" >"$run_dir/bench.txt" 2>"$tmp/stderr" || true
 	[ ! -s "$tmp/$release/bench.json" ] || mv "$tmp/$release/bench.json" "$run_dir/bench.json"
-	elapsed=$(echo "$(date +%s.%N) - $start" | bc)
+	elapsed=$(awk -v a="$(date +%s.%N)" -v b="$start" 'BEGIN { printf "%.3f", a - b }')
 	jq --arg e "$elapsed" '.elapsed_sec = ((.elapsed_sec + ($e | tonumber)) * 10 | round / 10)' \
 		"$run_dir/run.json" >"$tmp/run.json"
 	mv "$tmp/run.json" "$run_dir/run.json"
@@ -80,7 +80,7 @@ fi
 if [ "$bench" = 1 ] && [ -x "$build/nsapi-bench" ]; then
 	"$build/nsapi-bench" --quick --results "$tmp" >"$tmp/$release/bench.txt" 2>>"$tmp/stderr" || true
 fi
-elapsed=$(echo "$(date +%s.%N) - $start" | bc)
+elapsed=$(awk -v a="$(date +%s.%N)" -v b="$start" 'BEGIN { printf "%.3f", a - b }')
 
 result=ok reason=
 if [ ! -s "$tmp/$release/suite.json" ]; then
