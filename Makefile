@@ -40,11 +40,17 @@ RUN_STEPS :=
 .PHONY: all
 all: build-all
 
-# Each area keeps its build rules in its own fragment.
-include $(sort $(wildcard tests/*.mk bench/*.mk harness/*.mk harness/*/*.mk))
+# Each area keeps its build rules in its own fragment.  The suite and the
+# runner come first: the others name their programs in prerequisites.
+FIRST_FRAGMENTS := tests/tests.mk harness/harness.mk
+include $(FIRST_FRAGMENTS)
+include $(filter-out $(FIRST_FRAGMENTS),$(sort $(wildcard tests/*.mk \
+	bench/*.mk harness/*.mk harness/*/*.mk)))
 
-.PHONY: build-all
+.PHONY: build-all static sanitize
 build-all: $(PROGS)
+static: $(STATIC_PROGS)
+sanitize: $(SAN_PROGS)
 
 # --- dependencies --------------------------------------------------------
 

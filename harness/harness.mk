@@ -37,7 +37,3 @@ $(BUILD)/san/$(1): $$($(1)_SRCS) $(RUNNER_HDRS) $$($(1)_DEPS)
 	$$(Q)$$(CC) $$(HARNESS_CFLAGS) $$($(1)_CFLAGS) -O1 $$(SAN_FLAGS) -o $$@ $$($(1)_SRCS) $$(LDLIBS_COMMON)
 endef
 $(foreach t,$(HARNESS_TOOLS),$(eval $(call harness_rules,$(t))))
-
-.PHONY: static sanitize
-static: $(STATIC_PROGS)
-sanitize: $(SAN_PROGS)

@@ -197,6 +197,24 @@ static int parse_option(struct options *o, int opt, const char *arg)
 	}
 }
 
+/*
+ * The user's entry from /etc/passwd, read directly (fgetpwent) rather than
+ * through NSS, which a static runner in a qemu guest does not have.
+ */
+static struct passwd *find_user(const char *name)
+{
+	FILE *f = fopen("/etc/passwd", "re");
+	struct passwd *pw = NULL;
+
+	if (!f)
+		return NULL;
+	while ((pw = fgetpwent(f)))
+		if (!strcmp(pw->pw_name, name))
+			break;
+	fclose(f);
+	return pw;
+}
+
 static int resolve_user(struct options *o)
 {
 	struct passwd *pw;
@@ -207,9 +225,10 @@ static int resolve_user(struct options *o)
 		o->user = o->run_uid ? "self" : "root";
 		return 0;
 	}
-	pw = getpwnam(o->user);
+	pw = find_user(o->user);
 	if (!pw)
-		return usage_error("--user '%s': no such user", o->user);
+		return usage_error("--user '%s': no such user in /etc/passwd",
+				   o->user);
 	if (geteuid() != 0)
 		return usage_error(
 			"--user %s: only root can run the tests as another user",
@@ -230,7 +249,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	if (!o->results_root || !*o->results_root)
 		o->results_root = "results";
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:hlt:T:v:V:f:F:r:", long_opts,
+	while ((opt = getopt_long(argc, argv, ":hlt:T:v:V:f:F:r:", long_opts,
 				  NULL)) != -1) {
 		if (opt == 'h') {
 			usage(stdout);
@@ -248,7 +267,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			return -EINVAL;
 	}
 	for (int i = optind; i < argc; i++)
-		if (!argv[i][0] || strchr(argv[i], '/'))
+		if (!argv[i][0] || argv[i][0] == '-' || strchr(argv[i], '/'))
 			return usage_error(
 				"bad pattern '%s': want a program name, glob or behavior id",
 				argv[i]);

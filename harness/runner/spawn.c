@@ -32,6 +32,9 @@ static int sys_pidfd_open(pid_t pid)
 	return syscall(__NR_pidfd_open, pid, 0);
 }
 
+/* How long a killed process may take to die before we give up on it. */
+#define REAP_LIMIT_SEC 10
+
 double now_sec(void)
 {
 	struct timespec ts;
@@ -58,45 +61,50 @@ static void child_exec(const char *path, char *const argv[], int out_fd,
 	_exit(127);
 }
 
+/* Our children (orphans reparented to us included), from /proc. */
+static int list_children(pid_t *pids, int max)
+{
+	char path[64], buf[4096];
+	int fd, n = 0;
+	ssize_t len;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children", gettid());
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return 0;
+	buf[len] = '\0';
+	for (char *tok = strtok(buf, " \n"); tok && n < max;
+	     tok = strtok(NULL, " \n"))
+		pids[n++] = atoi(tok);
+	return n;
+}
+
 /*
- * Kill and reap every process that is still our child (orphans included);
+ * Kill and reap every process that is still our child, for at most
+ * REAP_LIMIT_SEC (a process the kernel cannot kill must not hang the run);
  * returns how many there were.
  */
 static int reap_all(void)
 {
-	char path[64], buf[4096];
-	int fd;
-	ssize_t n;
-	bool any = true;
-	int killed = 0;
+	double give_up = now_sec() + REAP_LIMIT_SEC;
+	pid_t pids[256];
+	int reaped = 0, n;
 
-	snprintf(path, sizeof(path), "/proc/self/task/%d/children", gettid());
-	while (any) {
-		any = false;
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return killed;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			break;
-		buf[n] = '\0';
-		for (char *tok = strtok(buf, " \n"); tok;
-		     tok = strtok(NULL, " \n")) {
-			pid_t pid = atoi(tok);
-
-			if (pid > 0) {
-				kill(pid, SIGKILL);
-				killed++;
-				any = true;
-			}
-		}
+	while ((n = list_children(pids, 256)) > 0 && now_sec() < give_up) {
+		for (int i = 0; i < n; i++)
+			kill(pids[i], SIGKILL);
 		while (waitpid(-1, NULL, WNOHANG) > 0)
-			;
-		if (any)
-			waitpid(-1, NULL, 0);
+			reaped++;
+		if (list_children(pids, 256) > 0)
+			poll(NULL, 0, 20); /* let SIGKILL take effect */
 	}
-	return killed;
+	if (n > 0)
+		fprintf(stderr, "nsapi-test: %d processes did not die\n", n);
+	return reaped;
 }
 
 struct line_buf {
@@ -126,13 +134,20 @@ static void feed(struct line_buf *lb, const char *chunk, size_t n,
 	}
 }
 
-static int wait_status(pid_t pid, int *exit_code)
+/* Wait for @pid, at most REAP_LIMIT_SEC once it has been killed. */
+static int wait_status(pid_t pid, int *exit_code, bool killed)
 {
+	double give_up = now_sec() + REAP_LIMIT_SEC;
 	int status;
+	pid_t ret;
 
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
+	while ((ret = waitpid(pid, &status, killed ? WNOHANG : 0)) <= 0) {
+		if (ret < 0 && errno != EINTR)
 			return -errno;
+		if (ret == 0 && now_sec() > give_up)
+			return -ETIME;
+		if (ret == 0)
+			poll(NULL, 0, 20);
 	}
 	*exit_code = WIFEXITED(status) ? WEXITSTATUS(status) :
 					 -WTERMSIG(status);
@@ -223,7 +238,7 @@ int run_program(const char *path, char *const argv[],
 	     timed_out);
 	close(pipefd[0]);
 	/* A timed-out program was killed; its pipe may be held by others. */
-	ret = wait_status(pid, exit_code);
+	ret = wait_status(pid, exit_code, *timed_out);
 	*left_behind = reap_all();
 	return ret;
 }

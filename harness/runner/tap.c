@@ -206,6 +206,9 @@ void tap_finish(struct program *p, int code, bool timed_out,
 		set_status(p, ST_FAIL,
 			   xasprintf("exit status %d with no failing case",
 				     code));
+	else if (st.planned == 0 && code == KSFT_PASS)
+		/* The case filters (-t/-v/...) left nothing to run here. */
+		set_status(p, ST_SKIP, xstrdup("no case matches the filters"));
 	else if (st.planned >= 0 && (size_t)st.planned != p->ncases)
 		set_status(p, ST_ERROR,
 			   xasprintf("planned %ld cases, reported %zu",
