@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -202,6 +203,77 @@ static inline int sys_unshare(int flags)
 static inline int sys_pidfd_open(pid_t pid, unsigned int flags)
 {
 	return syscall(__NR_pidfd_open, pid, flags);
+}
+
+/* --- children that never outlive the test ------------------------------ */
+
+/*
+ * In a child just made by @parent (its pid, taken before the fork): get
+ * SIGKILL when the parent exits, and leave at once if it already has.  A
+ * child blocked on a pipe or in waitpid() would otherwise outlive a test
+ * that failed, timed out or was killed, holding the test's stdout (a
+ * pipeline reading it never ends) and the write ends its siblings wait on.
+ * In a new pid namespace getppid() is 0 whoever the parent is, so there the
+ * check covers only what the signal does.  Credential changes (setresuid)
+ * clear the setting: drop_to_nobody() sets it again.
+ */
+static inline void die_with_parent(pid_t parent)
+{
+	pid_t ppid;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
+		_exit(125);
+	ppid = getppid();
+	if (ppid != parent && ppid != 0)
+		_exit(125);
+}
+
+/*
+ * fork(), clone() and clone3() without a stack (they return like fork())
+ * for a test's children: stdio is flushed first so that buffered TAP lines
+ * are not printed twice, and the child dies with its parent.  A call that
+ * "returns 0" without making a child (fault injection) leaves the caller
+ * as it was: callers that care compare getpid() before and after.
+ */
+static inline pid_t fork_child_made_by(pid_t pid, pid_t parent)
+{
+	if (pid == 0 && getpid() != parent)
+		die_with_parent(parent);
+	return pid;
+}
+
+static inline pid_t fork_child(void)
+{
+	pid_t parent = getpid();
+
+	fflush(NULL);
+	return fork_child_made_by(fork(), parent);
+}
+
+static inline pid_t clone_child(unsigned long flags)
+{
+	pid_t parent = getpid();
+
+	fflush(NULL);
+	return fork_child_made_by(sys_clone_fork(flags), parent);
+}
+
+static inline pid_t clone3_child(uint64_t flags)
+{
+	pid_t parent = getpid();
+
+	fflush(NULL);
+	return fork_child_made_by(sys_clone3_fork(flags), parent);
+}
+
+/* clone3() with the caller's @args (pidfd, set_tid, ...), like fork(). */
+static inline pid_t clone3_child_args(struct nsapi_clone_args *args,
+				      size_t size)
+{
+	pid_t parent = getpid();
+
+	fflush(NULL);
+	return fork_child_made_by(sys_clone3(args, size), parent);
 }
 
 /* --- /proc/PID/ns ------------------------------------------------------ */
@@ -412,8 +484,12 @@ static inline int write_file(const char *path, const char *text)
  */
 static inline int drop_to_nobody(void)
 {
-	if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
-	    setresuid(65534, 65534, 65534))
+	int deathsig = 0;
+
+	/* The uid change clears a parent-death signal: keep it. */
+	if (prctl(PR_GET_PDEATHSIG, &deathsig) || setgroups(0, NULL) ||
+	    setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534) ||
+	    (deathsig && prctl(PR_SET_PDEATHSIG, deathsig)))
 		return -errno;
 	return 0;
 }
@@ -574,9 +650,7 @@ static inline pid_t holder_start(uint64_t flags, int *release_fd)
 
 	if (pipe2(fds, O_CLOEXEC))
 		return -errno;
-	fflush(stdout);
-	fflush(stderr);
-	pid = sys_clone3_fork(flags);
+	pid = clone3_child(flags);
 	if (pid == 0) {
 		close(fds[1]);
 		sync_wait(fds[0]);

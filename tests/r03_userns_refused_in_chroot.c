@@ -34,7 +34,7 @@ static int by_unshare(void)
 static int by_clone(void)
 {
 	pid_t parent = getpid();
-	pid_t pid = sys_clone_fork(CLONE_NEWUSER);
+	pid_t pid = clone_child(CLONE_NEWUSER);
 
 	if (pid == 0 && getpid() != parent)
 		_exit(0);

@@ -158,12 +158,15 @@ run_probe_child(int flags, int ready_fd, int go_fd, int report_fd)
 	if (flags && sys_unshare(flags))
 		child_fail(report_fd, "unshare(%#x): %s", flags,
 			   strerror(errno));
-	holder = fork();
+	holder = fork_child();
 	if (holder < 0)
 		child_fail(report_fd, "fork after unshare(%#x): %s", flags,
 			   strerror(errno));
-	if (holder == 0)
+	if (holder == 0) {
+		close(ready_fd);
+		close(report_fd);
 		_exit(wait_eof(go_fd) ? 0 : 1);
+	}
 	if (sync_send(ready_fd) || !wait_eof(go_fd))
 		child_fail(report_fd, "handshake with parent failed");
 	if (wait_child(holder))
@@ -179,7 +182,7 @@ static int start_child(struct probe_child *c, int flags)
 	    pipe2(report, O_CLOEXEC))
 		return -errno;
 	fflush(NULL);
-	c->pid = fork();
+	c->pid = fork_child();
 	if (c->pid < 0)
 		return -errno;
 	if (c->pid == 0) {
@@ -292,7 +295,7 @@ static void __attribute__((noreturn)) pid_for_children_child(int report_fd)
 			   "pid_for_children before the first fork: "
 			   "expected ENOENT, got %s",
 			   strerror(errno));
-	init = fork();
+	init = fork_child();
 	if (init == 0)
 		_exit(0);
 	if (init < 0 || wait_child(init))
@@ -317,7 +320,7 @@ TEST(pid_for_children_is_empty_until_first_child)
 	REQUIRE_NS_ADMIN();
 	ASSERT_EQ(0, pipe2(report, O_CLOEXEC));
 	fflush(NULL);
-	pid = fork();
+	pid = fork_child();
 	ASSERT_LE(0, pid);
 	if (pid == 0)
 		pid_for_children_child(report[1]);

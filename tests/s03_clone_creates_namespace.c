@@ -102,12 +102,12 @@ static void stop_child(struct __test_metadata *_metadata, struct clone_child *c)
 
 static pid_t by_clone(int flags)
 {
-	return sys_clone_fork(flags);
+	return clone_child(flags);
 }
 
 static pid_t by_clone3(int flags)
 {
-	return sys_clone3_fork(flags);
+	return clone3_child(flags);
 }
 
 /*

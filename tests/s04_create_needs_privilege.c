@@ -45,7 +45,7 @@ report_and_exit(int fd, int err, const struct ns_snapshot *before)
 /* The child runs the call; the caller stays as it was. */
 static pid_t try_unshare(int flag, int fd, const struct ns_snapshot *before)
 {
-	pid_t pid = fork();
+	pid_t pid = fork_child();
 
 	if (pid == 0)
 		report_and_exit(fd, sys_unshare(flag) ? errno : 0, before);
@@ -55,7 +55,7 @@ static pid_t try_unshare(int flag, int fd, const struct ns_snapshot *before)
 /* The child, if one is made, reports what it is in. */
 static pid_t try_clone(int flag, int fd, const struct ns_snapshot *before)
 {
-	pid_t pid = sys_clone_fork(flag);
+	pid_t pid = clone_child(flag);
 
 	if (pid == 0)
 		report_and_exit(fd, 0, before);
@@ -64,7 +64,7 @@ static pid_t try_clone(int flag, int fd, const struct ns_snapshot *before)
 
 static pid_t try_clone3(int flag, int fd, const struct ns_snapshot *before)
 {
-	pid_t pid = sys_clone3_fork(flag);
+	pid_t pid = clone3_child(flag);
 
 	if (pid == 0)
 		report_and_exit(fd, 0, before);
@@ -295,7 +295,7 @@ TEST(unprivileged_user_namespace_can_hold_uts_namespace)
 
 		ASSERT_EQ(0, pipe2(report, O_CLOEXEC));
 		fflush(NULL);
-		pid = fork();
+		pid = fork_child();
 		ASSERT_LE(0, pid);
 		if (pid == 0)
 			run_userns_case(&userns_cases[i], report[1]);

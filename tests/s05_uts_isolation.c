@@ -116,7 +116,7 @@ static int start_uts_child(struct uts_probe *p, bool set)
 	    pipe2(report, O_CLOEXEC))
 		return -errno;
 	fflush(NULL);
-	p->pid = fork();
+	p->pid = fork_child();
 	if (p->pid < 0)
 		return -errno;
 	if (p->pid == 0) {

@@ -49,7 +49,7 @@ static int check_hostname(char *why, size_t len)
 /* Joined, but dead: no fork() can put a process in it any more. */
 static int check_pid_ns_has_no_init(char *why, size_t len)
 {
-	pid_t pid = fork();
+	pid_t pid = fork_child();
 
 	if (pid == 0)
 		_exit(0);
@@ -86,10 +86,10 @@ static const struct ns_state {
 /* clone3() (the only way for CLONE_NEWTIME), else clone(). */
 static pid_t clone_into_new(int flag)
 {
-	pid_t pid = sys_clone3_fork(flag);
+	pid_t pid = clone3_child(flag);
 
 	if (pid < 0 && errno == ENOSYS && !(flag & CSIGNAL))
-		pid = sys_clone_fork(flag);
+		pid = clone_child(flag);
 	return pid;
 }
 
@@ -222,7 +222,7 @@ static void join_and_check(struct __test_metadata *_metadata,
 
 	ASSERT_EQ(0, pipe2(report, O_CLOEXEC));
 	fflush(NULL);
-	pid = fork();
+	pid = fork_child();
 	ASSERT_LE(0, pid);
 	if (pid == 0)
 		run_joiner(ns, fd, path, kept, report[1]);

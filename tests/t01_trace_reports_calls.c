@@ -72,24 +72,22 @@ static int tracer_start(struct tracer *t, const char *path,
 			const char *filter_opt, const char *filter_arg,
 			int *ready_fd, bool as_nobody)
 {
-	int out[2], err[2], ready[2];
+	int out[2], err[2], ready[2], ret;
 
 	if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) ||
 	    pipe2(ready, O_CLOEXEC))
 		return -errno;
 	fflush(NULL);
-	t->pid = fork();
+	t->pid = fork_child();
 	if (t->pid < 0)
 		return -errno;
 	if (t->pid == 0) {
 		if (dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0 ||
 		    dup2(ready[1], 3) < 0)
 			_exit(1);
-		if (as_nobody &&
-		    (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
-		     setresuid(65534, 65534, 65534))) {
+		if (as_nobody && (ret = drop_to_nobody())) {
 			dprintf(2, "dropping to uid 65534: %s\n",
-				strerror(errno));
+				strerror(-ret));
 			_exit(1);
 		}
 		execl(path, path, "--json", filter_opt, filter_arg, "-d", "60",
@@ -132,7 +130,7 @@ static void worker_calls(int report_fd)
 		if (sys_setns(fd, CLONE_NEWNET) != -1 || errno != EINVAL)
 			child_fail(report_fd, "setns(uts fd, CLONE_NEWNET) "
 					      "did not fail with EINVAL");
-	pid = sys_clone3(&args, CLONE_ARGS_SIZE_VER0);
+	pid = clone3_child_args(&args, CLONE_ARGS_SIZE_VER0);
 	if (pid < 0)
 		child_fail(report_fd, "clone3(CLONE_NEWPID|CLONE_NEWNET): %m");
 	if (pid == 0)
@@ -166,7 +164,7 @@ static int child_start(struct child *c, const char *comm,
 	    pipe2(prepared, O_CLOEXEC))
 		return -errno;
 	fflush(NULL);
-	c->pid = fork();
+	c->pid = fork_child();
 	if (c->pid < 0)
 		return -errno;
 	if (c->pid == 0) {

@@ -95,7 +95,7 @@ TEST_F(nstype, new_namespace_answers_its_clone_flag)
 	ASSERT_EQ(0, pipe2(done, O_CLOEXEC));
 	fflush(NULL);
 	/* CLONE_NEWTIME does not fit clone()'s flags: use unshare() there. */
-	pid = sys_clone_fork(t->flag == CLONE_NEWTIME ? 0 : t->flag);
+	pid = clone_child(t->flag == CLONE_NEWTIME ? 0 : t->flag);
 	ASSERT_LE(0, pid)
 	TH_LOG("%s: clone(%s): %s", t->name, t->flag_name, strerror(errno));
 	if (pid == 0) {

@@ -59,7 +59,7 @@ static int hold_in_new_userns(const struct ns_type *t, struct holder *h)
 	if (pipe2(ready, O_CLOEXEC) || pipe2(release, O_CLOEXEC))
 		return -errno;
 	fflush(NULL);
-	h->pid = sys_clone_fork(clone_flags);
+	h->pid = clone_child(clone_flags);
 	if (h->pid < 0)
 		return -errno;
 	if (h->pid == 0) {

@@ -76,7 +76,7 @@ static int hold_in_new_ns(const struct ns_type *t, struct holder *h)
 	if (pipe2(result, O_CLOEXEC) || pipe2(release, O_CLOEXEC))
 		return -errno;
 	fflush(NULL);
-	h->pid = sys_clone_fork(CLONE_NEWUSER | t->flag);
+	h->pid = clone_child(CLONE_NEWUSER | t->flag);
 	if (h->pid < 0)
 		return -errno;
 	if (h->pid == 0) {

@@ -47,10 +47,15 @@ static void __attribute__((noreturn))
 creator_child(uid_t uid, int answer_fd, int release_fd)
 {
 	struct answer a = { .ret = -ECHILD, .uid = UID_UNSET };
-	int fd;
+	pid_t parent = getppid();
+	int fd, ret = 0;
 
 	if (setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
-		a.ret = -errno;
+		ret = -errno;
+	/* A uid change clears the parent-death signal: set it again. */
+	die_with_parent(parent);
+	if (ret)
+		a.ret = ret;
 	else if (sys_unshare(CLONE_NEWUSER))
 		a.ret = -errno;
 	else if ((fd = ns_open(0, "user")) < 0)
@@ -70,7 +75,7 @@ static int start_creator(struct creator *c, struct answer *inside)
 	if (pipe2(answer, O_CLOEXEC) || pipe2(release, O_CLOEXEC))
 		return -errno;
 	fflush(NULL);
-	c->pid = fork();
+	c->pid = fork_child();
 	if (c->pid < 0)
 		return -errno;
 	if (c->pid == 0) {

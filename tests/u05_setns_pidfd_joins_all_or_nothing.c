@@ -81,7 +81,7 @@ static int hold_in_new_ns(int flags, struct holder *h)
 	if (pipe2(release, O_CLOEXEC))
 		return -errno;
 	fflush(NULL);
-	h->pid = sys_clone3(&args, CLONE_ARGS_SIZE_VER0);
+	h->pid = clone3_child_args(&args, CLONE_ARGS_SIZE_VER0);
 	if (h->pid < 0)
 		return -errno;
 	if (h->pid == 0) {
@@ -215,7 +215,7 @@ static void __attribute__((noreturn)) ancestor_target(int report_fd)
 		child_fail(report_fd, "pidfd_open(self): %s", strerror(errno));
 	if (proc_ns_take(0, false, &target))
 		child_fail(report_fd, "snapshot: %s", strerror(errno));
-	pid = sys_clone_fork(flags);
+	pid = clone_child(flags);
 	if (pid < 0)
 		child_fail(report_fd, "clone(pid|uts|ipc|net): %s",
 			   strerror(errno));
@@ -245,7 +245,7 @@ TEST(a_refused_part_leaves_every_namespace_unchanged)
 
 	ASSERT_EQ(0, pipe2(report, O_CLOEXEC));
 	fflush(NULL);
-	pid = sys_clone_fork(flags);
+	pid = clone_child(flags);
 	ASSERT_LE(0, pid)
 	TH_LOG("clone(pid|uts|ipc|net): %s", strerror(errno));
 	if (pid == 0) {

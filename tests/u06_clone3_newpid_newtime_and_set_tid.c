@@ -92,7 +92,7 @@ TEST_F(newns, clone3_puts_child_in_new_namespaces)
 	ASSERT_EQ(0, pipe2(report, O_CLOEXEC));
 	ASSERT_EQ(0, pipe2(release, O_CLOEXEC));
 	fflush(NULL);
-	pid = sys_clone3(&args, sizeof(args));
+	pid = clone3_child_args(&args, sizeof(args));
 	if (pid < 0 && errno == ENOSYS)
 		SKIP(return, "clone3() not supported (ENOSYS)");
 	ASSERT_LE(0, pid)
@@ -227,7 +227,7 @@ run_set_tid(const FIXTURE_VARIANT(set_tid) * v, int report_fd)
 		.set_tid = (uintptr_t)v->tids,
 		.set_tid_size = v->ntids,
 	};
-	pid_t pid = sys_clone3(&args, sizeof(args));
+	pid_t pid = clone3_child_args(&args, sizeof(args));
 
 	if (pid == 0)
 		check_own_pids(v->tids, v->ntids, report_fd);
@@ -263,7 +263,7 @@ TEST_F(set_tid, set_tid_chooses_pid_per_level)
 	REQUIRE_NS_ADMIN();
 	ASSERT_EQ(0, pipe2(report, O_CLOEXEC));
 	fflush(NULL);
-	pid = sys_clone_fork(CLONE_NEWPID);
+	pid = clone_child(CLONE_NEWPID);
 	ASSERT_LE(0, pid)
 	TH_LOG("pid: clone(CLONE_NEWPID): %s", strerror(errno));
 	if (pid == 0) {

@@ -96,7 +96,7 @@ static int child_clocks(long long *ns)
 	if (pipe2(fds, O_CLOEXEC))
 		return -errno;
 	fflush(NULL);
-	pid = fork();
+	pid = fork_child();
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {

@@ -119,7 +119,7 @@ static int children_moved(const struct ns_type *t, const struct stat *old)
 	int ret;
 
 	fflush(NULL);
-	pid = fork();
+	pid = fork_child();
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {

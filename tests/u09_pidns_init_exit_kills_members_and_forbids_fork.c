@@ -61,7 +61,7 @@ static int start_members(struct pidns_members *m)
 	    pipe2(hold, O_CLOEXEC))
 		return -errno;
 	fflush(NULL);
-	m->init = fork();
+	m->init = fork_child();
 	if (m->init < 0)
 		return -errno;
 	if (m->init == 0) {
@@ -76,7 +76,7 @@ static int start_members(struct pidns_members *m)
 	m->init_go = go[1];
 	m->report = report[0];
 	m->hold = hold[1];
-	m->member = fork();
+	m->member = fork_child();
 	if (m->member < 0)
 		return -errno;
 	if (m->member == 0) {
@@ -127,7 +127,7 @@ static void check_fork_refused(struct __test_metadata *_metadata)
 	pid_t pid;
 
 	fflush(NULL);
-	pid = fork();
+	pid = fork_child();
 	if (pid == 0)
 		_exit(0);
 	if (pid > 0)
@@ -171,7 +171,7 @@ static int fork_works(void)
 	pid_t pid;
 
 	fflush(NULL);
-	pid = fork();
+	pid = fork_child();
 	if (pid < 0)
 		return -errno;
 	if (pid == 0)
@@ -191,7 +191,7 @@ static pid_t clone_init(int *report_fd, int *go_fd)
 	if (pipe2(go, O_CLOEXEC) || pipe2(report, O_CLOEXEC))
 		return -errno;
 	fflush(NULL);
-	pid = sys_clone_fork(CLONE_NEWPID);
+	pid = clone_child(CLONE_NEWPID);
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {

@@ -97,7 +97,7 @@ static int single_threaded_unshare_user(void)
 	int ret;
 
 	fflush(NULL);
-	pid = fork();
+	pid = fork_child();
 	if (pid < 0)
 		return -errno;
 	if (pid == 0)

@@ -181,7 +181,7 @@ TEST(open_socket_keeps_netns_alive_after_its_processes_exit)
 	REQUIRE_NS_ADMIN();
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, chan));
 	fflush(NULL);
-	pid = fork();
+	pid = fork_child();
 	ASSERT_LE(0, pid);
 	if (pid == 0)
 		make_netns_and_socket(chan[1]);

@@ -123,7 +123,7 @@ static uint64_t id_of_new_namespace(const struct ns_type *t)
 	if (pipe2(pipefd, O_CLOEXEC))
 		return 0;
 	fflush(NULL);
-	pid = sys_clone3(&args, CLONE_ARGS_SIZE_VER0);
+	pid = clone3_child_args(&args, CLONE_ARGS_SIZE_VER0);
 	if (pid == 0) {
 		id = own_ns_id(t->name);
 		_exit(write(pipefd[1], &id, sizeof(id)) == sizeof(id) ? 0 : 1);

@@ -142,7 +142,7 @@ static unsigned long ino_of_new_namespace(const struct ns_type *t)
 	if (pipe2(pipefd, O_CLOEXEC))
 		return 0;
 	fflush(NULL);
-	pid = sys_clone3(&args, CLONE_ARGS_SIZE_VER0);
+	pid = clone3_child_args(&args, CLONE_ARGS_SIZE_VER0);
 	if (pid == 0) {
 		ino = ns_stat(0, t->name, &st) ? 0 : st.st_ino;
 		_exit(write(pipefd[1], &ino, sizeof(ino)) == sizeof(ino) ? 0 :

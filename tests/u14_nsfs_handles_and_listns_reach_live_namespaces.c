@@ -166,7 +166,7 @@ static int start_holder(struct ns_holder *c, int flag)
 	if (pipe2(ready, O_CLOEXEC) || pipe2(go, O_CLOEXEC))
 		return -errno;
 	fflush(NULL);
-	pid = fork();
+	pid = fork_child();
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
