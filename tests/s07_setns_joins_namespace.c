@@ -128,7 +128,7 @@ TEST_F(setns_join, child_forked_after_setns_is_in_target)
 	ASSERT_EQ(0, pipe2(report, O_CLOEXEC));
 	fflush(stdout);
 	fflush(stderr);
-	child = fork();
+	child = fork_child();
 	ASSERT_LE(0, child);
 	if (child == 0) {
 		struct stat st;

@@ -62,7 +62,7 @@ static pid_t companion_start(enum companion kind, void *stack, size_t size,
 			     CLONE_VM | CLONE_THREAD | CLONE_SIGHAND |
 				     CLONE_FILES | CLONE_SYSVSEM,
 			     read_fd);
-	pid = sys_clone_fork(CLONE_FS);
+	pid = clone_child(CLONE_FS);
 	if (pid == 0) {
 		close(fds[1]);
 		_exit(sync_wait(fds[0]) < 0 ? 0 : 1);

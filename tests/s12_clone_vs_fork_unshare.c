@@ -73,7 +73,7 @@ static pid_t child_state_get(enum how how, int flag, const int release[2],
 		return -errno;
 	fflush(stdout);
 	fflush(stderr);
-	pid = how == BY_CLONE ? sys_clone3_fork(flag) : fork();
+	pid = how == BY_CLONE ? clone3_child(flag) : fork_child();
 	if (pid == 0) {
 		close(fds[0]);
 		close(release[1]);
