@@ -27,7 +27,10 @@ fi
 
 mkdir -p "$(dirname "$out")"
 root=$(mktemp -d "$(dirname "$out")/initramfs.XXXXXX")
-trap 'rm -rf "$root"' EXIT
+# A private temporary name: two matrices (make check, engineers sharing the
+# tree) may build the image at once; the rename keeps whichever is last.
+tmp=$(mktemp "$out.XXXXXX")
+trap 'rm -rf "$root" "$tmp"' EXIT
 
 mkdir -p "$root"/{bin,dev,etc,proc,sys,tmp,results,root,nsapi}
 cp "$busybox" "$root/bin/busybox"
@@ -42,5 +45,6 @@ mknod -m 600 "$root/dev/console" c 5 1 2>/dev/null || true
 cp -a "$static/." "$root/nsapi/"
 
 (cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
-	cpio --quiet -o -H newc -R 0:0 --reproducible) | gzip -n -6 >"$out.tmp"
-mv "$out.tmp" "$out"
+	cpio --quiet -o -H newc -R 0:0 --reproducible) | gzip -n -6 >"$tmp"
+chmod 0644 "$tmp"
+mv "$tmp" "$out"
