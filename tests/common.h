@@ -627,12 +627,30 @@ child_fail(int report_fd, const char *fmt, ...)
 	_exit(1);
 }
 
-/* Read what a child reported (empty string when it reported nothing). */
+/*
+ * Read what a child reported, up to end of file (empty string when it
+ * reported nothing).  What does not fit is read and dropped, so that the
+ * writer never gets SIGPIPE for a report written in several pieces.
+ */
 static inline void child_report(int report_fd, char *buf, size_t len)
 {
-	ssize_t n = read(report_fd, buf, len - 1);
+	char drop[256];
+	size_t used = 0;
+	ssize_t n;
 
-	buf[n > 0 ? n : 0] = '\0';
+	for (;;) {
+		if (used < len - 1)
+			n = read(report_fd, buf + used, len - 1 - used);
+		else
+			n = read(report_fd, drop, sizeof(drop));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (used < len - 1)
+			used += n;
+	}
+	buf[used] = '\0';
 }
 
 /* --- holders ----------------------------------------------------------- */
