@@ -12,6 +12,14 @@
  * namespace does not (and inside it the caller may create the others, see
  * S04); every other type needs CAP_SYS_ADMIN in the caller's user
  * namespace.  And an unknown bit does not get ignored: the whole call fails.
+ *
+ * Which bits are unknown depends on the kernel: Linux 7.x (seen on 7.2)
+ * gives unshare() UNSHARE_EMPTY_MNTNS (0x00100000, the bit clone() uses
+ * for CLONE_PARENT_SETTID): a new mount namespace holding only a copy of
+ * the caller's root mount.  The test probes each such bit in a child: a
+ * kernel that refuses it with EINVAL has it unknown like the others; one
+ * that accepts it must show its effect (a new mount namespace, nothing
+ * else changed), and the test says which it found.
  */
 #include "common.h"
 
@@ -21,6 +29,10 @@
 	 CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWTIME |   \
 	 CLONE_NEWUSER | CLONE_NEWUTS | CLONE_SYSVSEM | CLONE_THREAD | \
 	 CLONE_SIGHAND | CLONE_VM)
+
+#ifndef UNSHARE_EMPTY_MNTNS
+#define UNSHARE_EMPTY_MNTNS 0x00100000
+#endif
 
 /* Valid flags that ride along with an unknown bit: they must not apply. */
 #define RIDE_ALONG (CLONE_NEWUTS | CLONE_NEWIPC)
@@ -59,19 +71,101 @@ TEST(minus_one_gives_einval_and_changes_nothing)
 }
 
 /*
+ * In a child: unshare(UNSHARE_EMPTY_MNTNS).  The child's /proc/PID/ns
+ * directory is opened first, since the new mount namespace has no /proc.
+ * Exit 0: accepted, and only the mount namespace changed; 10: EINVAL, the
+ * bit is unknown to this kernel; anything else: a failure, explained on
+ * @report_fd.
+ */
+#define EMPTY_MNTNS_UNKNOWN 10
+
+static void __attribute__((noreturn)) probe_empty_mntns(int report_fd)
+{
+	struct stat before[NS_COUNT], after[NS_COUNT];
+	bool present[NS_COUNT];
+	const struct ns_type *t;
+	char dir[64];
+	int dirfd;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/ns", getpid());
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		child_fail(report_fd, "open %s: %s", dir, strerror(errno));
+	for_each_ns(t) {
+		size_t i = t - ns_types;
+
+		present[i] = !fstatat(dirfd, t->name, &before[i], 0);
+	}
+	if (sys_unshare(UNSHARE_EMPTY_MNTNS))
+		_exit(errno == EINVAL ? EMPTY_MNTNS_UNKNOWN : 3);
+	for_each_ns(t) {
+		size_t i = t - ns_types;
+
+		if (!present[i])
+			continue;
+		if (fstatat(dirfd, t->name, &after[i], 0))
+			child_fail(report_fd, "%s/%s after unshare: %s", dir,
+				   t->name, strerror(errno));
+		if (same_inode(&before[i], &after[i]) !=
+		    (t->flag != CLONE_NEWNS))
+			child_fail(
+				report_fd,
+				"unshare(UNSHARE_EMPTY_MNTNS) returned 0 but "
+				"the %s namespace %s",
+				t->name,
+				t->flag == CLONE_NEWNS ? "did not change" :
+							 "changed");
+	}
+	_exit(0);
+}
+
+/* Whether this kernel knows UNSHARE_EMPTY_MNTNS; fails the test if unsure. */
+static bool empty_mntns_is_known(struct __test_metadata *_metadata)
+{
+	char msg[512] = "";
+	int report[2], status;
+	pid_t pid;
+
+	if (pipe2(report, O_CLOEXEC))
+		return false;
+	pid = fork_child();
+	if (pid == 0)
+		probe_empty_mntns(report[1]);
+	close(report[1]);
+	status = pid < 0 ? -errno : wait_child(pid);
+	child_report(report[0], msg, sizeof(msg));
+	close(report[0]);
+	if (status == EMPTY_MNTNS_UNKNOWN)
+		return false;
+	EXPECT_EQ(0, status)
+	TH_LOG("probing unshare(UNSHARE_EMPTY_MNTNS = %#x): status %d %s",
+	       UNSHARE_EMPTY_MNTNS, status, msg);
+	if (status)
+		return false;
+	ksft_print_msg("this kernel knows unshare(%#x) (UNSHARE_EMPTY_MNTNS: "
+		       "it made a new mount namespace and changed nothing "
+		       "else): not tried as an unknown bit\n",
+		       UNSHARE_EMPTY_MNTNS);
+	return true;
+}
+
+/*
  * Each unknown bit, alone and together with valid CLONE_NEW* flags that
  * the caller may use (it has CAP_SYS_ADMIN here): EINVAL, and the valid
  * flags are not applied either.
  */
 TEST(unknown_flag_bit_gives_einval_and_changes_nothing)
 {
+	unsigned long known = UNSHARE_KNOWN_FLAGS;
 	unsigned int tried = 0;
 
 	REQUIRE_NS_ADMIN();
+	if (empty_mntns_is_known(_metadata))
+		known |= UNSHARE_EMPTY_MNTNS;
 	for (unsigned int bit = 0; bit < 8 * sizeof(unsigned long); bit++) {
 		unsigned long flag = 1UL << bit;
 
-		if (flag & UNSHARE_KNOWN_FLAGS)
+		if (flag & known)
 			continue;
 		expect_refused(_metadata, flag, EINVAL);
 		expect_refused(_metadata, flag | RIDE_ALONG, EINVAL);
