@@ -68,3 +68,22 @@ check-bench-aa: $(BUILD)/nsapi-bench $(BUILD)/nsapi-compare
 # Self-comparison, a synthetic slowdown, and bad inputs.
 check-bench-compare: $(BUILD)/nsapi-compare
 	$(Q)bench/check-compare.sh $(BUILD)
+
+# --- sanitizers: make check runs check-compare.sh through these -----------
+
+SAN_PROGS += $(BUILD)/san/nsapi-bench $(BUILD)/san/nsapi-compare \
+	$(BUILD)/san/nsapi-plot
+
+$(BUILD)/san/nsapi-bench: $(BENCH_SRCS) $(BENCH_HDRS)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@ (asan+ubsan)")
+	$(Q)$(CC) $(BENCH_CFLAGS) -O1 $(SAN_FLAGS) -o $@ $(BENCH_SRCS) $(BENCH_LDLIBS)
+
+$(BUILD)/san/nsapi-compare: $(COMPARE_SRCS) $(BENCH_HDRS)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@ (asan+ubsan)")
+	$(Q)$(CC) $(BENCH_CFLAGS) -O1 $(SAN_FLAGS) -o $@ $(COMPARE_SRCS) $(BENCH_LDLIBS)
+
+$(BUILD)/san/nsapi-plot: bench/plot.sh
+	@mkdir -p $(@D)
+	$(Q)install -m 0755 $< $@

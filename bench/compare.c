@@ -119,21 +119,21 @@ static struct json_object *parse_json(const char *path)
 	struct json_tokener *tok = json_tokener_new();
 	struct json_object *o;
 	enum json_tokener_error err;
-	size_t len;
+	size_t len, end;
 	char *buf = slurp(path, &len);
 
 	if (!tok)
 		die("out of memory");
 	o = json_tokener_parse_ex(tok, buf, (int)len);
 	err = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	free(buf);
 	if (!o && err == json_tokener_continue)
 		die("%s: truncated JSON (%zu bytes)", path, len);
 	if (!o)
 		die("%s: not JSON: %s at byte %zu", path,
-		    json_tokener_error_desc(err),
-		    json_tokener_get_parse_end(tok));
-	json_tokener_free(tok);
-	free(buf);
+		    json_tokener_error_desc(err), end);
 	return o;
 }
 
@@ -411,9 +411,21 @@ static void compare_matrix(const struct set *sets, size_t k,
 	}
 }
 
+static void free_sets(struct set *sets, size_t k)
+{
+	for (size_t j = 0; j < k; j++) {
+		for (size_t i = 0; i < sets[j].n; i++)
+			free(sets[j].s[i].x);
+		free(sets[j].s);
+		json_object_put(sets[j].root);
+	}
+	free(sets);
+}
+
 int main(int argc, char **argv)
 {
 	struct cfg c = { .threshold = 0.10, .alpha = 0.01 };
+	int ret = 0;
 	struct tally t = { 0 };
 	struct set *sets;
 	size_t k, j, total = 0;
@@ -446,7 +458,9 @@ int main(int argc, char **argv)
 		printf("FAIL: %zu benchmark(s) significantly slower by more "
 		       "than %.1f%%\n",
 		       t.gate, c.fail_above * 100);
-		return 1;
+		ret = 1;
 	}
-	return 0;
+	free(t.dev);
+	free_sets(sets, k);
+	return ret;
 }

@@ -1,7 +1,8 @@
 #!/bin/bash
 # A check step: the runner, the dispatcher and the fault injector built with
 # AddressSanitizer and UndefinedBehaviorSanitizer run the suite, the
-# bad-input checks and a can-fail proof; any sanitizer report fails.
+# bad-input checks and a can-fail proof, and the benchmark tools run the
+# compare checks (self, slowed copy, bad inputs); any sanitizer report fails.
 set -uo pipefail
 
 build=${BUILD:-build}
@@ -22,12 +23,16 @@ NSAPI=$san/nsapi BUILD=$build harness/check-runner-errors.sh >"$out/errors.log" 
 	echo "bad-input checks failed under the sanitizers" >&2
 	exit 1
 }
-# nsapi-san execs nsapi-test beside it: that is the sanitized one too.
 "$san/nsapi-fault" setns=EPERM -- /bin/true || exit 1
+bench/check-compare.sh "$san" >"$out/compare.log" 2>&1 || {
+	cat "$out/compare.log"
+	echo "compare checks failed under the sanitizers" >&2
+	exit 1
+}
 reports=$(ls "$out"/asan.* "$out"/ubsan.* 2>/dev/null)
 if [ -n "$reports" ]; then
 	head -n 40 $reports >&2
 	echo "sanitizer reports: $reports" >&2
 	exit 1
 fi
-echo "sanitizers: no report (suite, bad inputs, fault injector)"
+echo "sanitizers: no report (suite, bad inputs, fault injector, bench and compare)"
