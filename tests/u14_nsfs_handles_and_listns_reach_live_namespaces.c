@@ -14,6 +14,17 @@
  * kernel/nstree.c.  Handles since 6.18, listns() since 6.19 (ENOSYS on
  * 6.18, as the catalog says).
  *
+ * Who may reach a namespace it is not in changed on purpose: up to 6.18
+ * CAP_SYS_ADMIN in the namespace's owning user namespace was enough to open
+ * its handle and to see it in listns(); Linux 7.x (seen on 7.2, and in the
+ * stable backports of Christian Brauner's "tighten permission checks"
+ * commits for handle opening and for listing, February 2026) asks for
+ * CAP_SYS_ADMIN in the initial user namespace and the initial pid namespace
+ * (may_see_all_namespaces()), and otherwise reaches only the caller's own
+ * namespaces.  A caller without that (root of a user namespace) that is
+ * refused the namespace from outside joins it with setns() and must reach
+ * it from inside; the test says which policy it found.
+ *
  * The popular picture is that "to keep a handle on a namespace you must keep
  * an fd or a bind mount".  A file handle is a handle that pins nothing: it
  * reopens the namespace only while something else keeps it alive.
@@ -197,6 +208,41 @@ static int stop_holder(struct ns_holder *c)
 }
 
 /*
+ * Join the uts namespace @nsfd, or go back to @own_fd (the caller's own):
+ * a caller refused a namespace it is not in (see the top) reaches it from
+ * inside.  Returns 0 or -errno.
+ */
+static int join_uts(int fd)
+{
+	return sys_setns(fd, CLONE_NEWUTS) ? -errno : 0;
+}
+
+/*
+ * open_by_handle_at(FD_NSFS_ROOT, @h) of the holder's uts namespace @nsfd:
+ * from outside, and when a caller without host root is refused there, from
+ * inside (joined through @nsfd, then back to @own_fd).
+ */
+static int reopen_live(struct __test_metadata *_metadata,
+		       struct nsapi_handle *h, int nsfd, int own_fd)
+{
+	int fd, err;
+
+	fd = open_by_handle_at(FD_NSFS_ROOT, &h->fh, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 || have_host_root() || (errno != EPERM && errno != ESTALE))
+		return fd;
+	ksft_print_msg("this kernel refuses a handle of a namespace the "
+		       "caller is not in without CAP_SYS_ADMIN in the initial "
+		       "user and pid namespaces (%s): reopening from inside\n",
+		       strerror(errno));
+	EXPECT_EQ(0, join_uts(nsfd));
+	fd = open_by_handle_at(FD_NSFS_ROOT, &h->fh, O_RDONLY | O_CLOEXEC);
+	err = errno;
+	EXPECT_EQ(0, join_uts(own_fd));
+	errno = err;
+	return fd;
+}
+
+/*
  * A handle reopens a namespace while a process keeps it alive; after that
  * process exits (and nothing else holds it), the handle is stale.
  */
@@ -205,10 +251,12 @@ TEST(handle_reopens_live_namespace_only)
 	struct nsapi_handle h;
 	struct ns_holder c;
 	struct stat st, reopened;
-	int nsfd, fd, ret;
+	int nsfd, own_fd, fd, ret;
 
 	REQUIRE_NS_TYPE(&ns_types[NS_uts]);
 	REQUIRE_NS_ADMIN();
+	own_fd = ns_open(0, "uts");
+	ASSERT_LE(0, own_fd);
 	ret = start_holder(&c, CLONE_NEWUTS);
 	ASSERT_EQ(0, ret)
 	TH_LOG("uts: child with unshare(CLONE_NEWUTS): %s", strerror(-ret));
@@ -217,9 +265,9 @@ TEST(handle_reopens_live_namespace_only)
 	REQUIRE_NSFS_HANDLES(nsfd);
 	ASSERT_EQ(0, fstat(nsfd, &st));
 	ASSERT_EQ(0, handle_of(nsfd, &h));
-	close(nsfd);
 
-	fd = open_by_handle_at(FD_NSFS_ROOT, &h.fh, O_RDONLY | O_CLOEXEC);
+	fd = reopen_live(_metadata, &h, nsfd, own_fd);
+	close(nsfd);
 	ASSERT_LE(0, fd)
 	TH_LOG("uts: open_by_handle_at() while the child lives: %s",
 	       strerror(errno));
@@ -241,6 +289,7 @@ TEST(handle_reopens_live_namespace_only)
 	       strerror(errno));
 	if (fd >= 0)
 		close(fd);
+	close(own_fd);
 }
 
 #define LISTNS_PAGE 3
@@ -316,27 +365,43 @@ TEST(listns_pages_by_id_in_ascending_order)
 	}
 }
 
-/* A namespace is listed while a process lives in it, and not after. */
+/*
+ * A namespace is listed while a process lives in it, and not after.  A
+ * caller without host root that does not see it from outside (see the top)
+ * must see it once it has joined it.
+ */
 TEST(listns_lists_live_namespaces_only)
 {
 	static uint64_t ids[LISTNS_MAX];
 	struct ns_holder c;
 	uint64_t id;
 	long n;
-	int nsfd, ret;
+	int nsfd, own_fd, ret;
 
 	REQUIRE_LISTNS();
 	REQUIRE_NS_ADMIN();
+	own_fd = ns_open(0, "uts");
+	ASSERT_LE(0, own_fd);
 	ret = start_holder(&c, CLONE_NEWUTS);
 	ASSERT_EQ(0, ret);
 	nsfd = ns_open(c.pid, "uts");
 	ASSERT_LE(0, nsfd);
 	id = id_of(nsfd);
-	close(nsfd);
 	ASSERT_NE(0, id);
 
 	n = listns_all(CLONE_NEWUTS, ids, ARRAY_SIZE(ids));
 	ASSERT_LE(0, n);
+	if (!listed(ids, n, id) && !have_host_root()) {
+		ksft_print_msg(
+			"this kernel lists a namespace the caller is "
+			"not in only for CAP_SYS_ADMIN in the initial "
+			"user and pid namespaces: listing from inside\n");
+		EXPECT_EQ(0, join_uts(nsfd));
+		n = listns_all(CLONE_NEWUTS, ids, ARRAY_SIZE(ids));
+		EXPECT_EQ(0, join_uts(own_fd));
+		ASSERT_LE(0, n);
+	}
+	close(nsfd);
 	EXPECT_TRUE(listed(ids, n, id))
 	TH_LOG("uts: a live namespace (id %llu) is not listed",
 	       (unsigned long long)id);
@@ -347,6 +412,7 @@ TEST(listns_lists_live_namespaces_only)
 	TH_LOG("uts: a namespace whose only process exited (id %llu) is "
 	       "still listed",
 	       (unsigned long long)id);
+	close(own_fd);
 }
 
 TEST_HARNESS_MAIN
