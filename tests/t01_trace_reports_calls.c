@@ -13,6 +13,14 @@
  * when tracing is unavailable (no root or CAP_BPF, no bpf(), no tracefs, or
  * the tracer was not built).  The tracer is $NSAPI_TRACE, else ../nsapi-trace
  * next to this program's directory.
+ *
+ * Man pages: bpf(2), perf_event_open(2); the kernel's
+ * Documentation/trace/events.rst for the syscalls/ tracepoints.
+ *
+ * The common simplification is that a tracer sees every system call made.
+ * It sees those that reach the tracepoint: a call a seccomp filter answers
+ * (as nsapi-fault does in this test's can-fail proof) returns before
+ * sys_enter fires and is invisible to it.
  */
 #include <grp.h>
 #include <libgen.h>
