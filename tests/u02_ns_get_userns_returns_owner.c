@@ -74,7 +74,10 @@ static int hold_in_new_userns(const struct ns_type *t, struct holder *h)
 	close(release[0]);
 	h->release_fd = release[1];
 	if (sync_wait(ready[0])) {
+		/* It could not make its namespaces: reap it, report why. */
 		close(ready[0]);
+		close(h->release_fd);
+		wait_child(h->pid);
 		return -ECHILD;
 	}
 	close(ready[0]);
@@ -95,7 +98,7 @@ TEST_F(userns, owner_of_new_namespace_is_the_creating_userns)
 {
 	const struct ns_type *t = variant->ns;
 	struct stat owner_st, expect_st;
-	struct holder h;
+	struct holder h = { .pid = -1, .release_fd = -1 };
 	int fd, owner_fd, ret;
 
 	REQUIRE_NS_TYPE(t);
