@@ -208,38 +208,42 @@ static int stop_holder(struct ns_holder *c)
 }
 
 /*
- * Join the uts namespace @nsfd, or go back to @own_fd (the caller's own):
- * a caller refused a namespace it is not in (see the top) reaches it from
- * inside.  Returns 0 or -errno.
+ * Run @fn(@arg) in a child joined to the uts namespace @nsfd: a caller
+ * refused a namespace it is not in (see the top) reaches it from inside.
+ * The caller cannot join it itself: as root of a user namespace it could
+ * not go back to its own uts namespace, owned by the initial one.
+ * Returns @fn's value (0: reached), 100 + errno of setns(), or -errno.
  */
-static int join_uts(int fd)
+static int inside_uts(int nsfd, int (*fn)(void *arg), void *arg)
 {
-	return sys_setns(fd, CLONE_NEWUTS) ? -errno : 0;
+	pid_t pid = fork_child();
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		if (sys_setns(nsfd, CLONE_NEWUTS))
+			_exit(100 + errno);
+		_exit(fn(arg));
+	}
+	return wait_child(pid);
 }
 
-/*
- * open_by_handle_at(FD_NSFS_ROOT, @h) of the holder's uts namespace @nsfd:
- * from outside, and when a caller without host root is refused there, from
- * inside (joined through @nsfd, then back to @own_fd).
- */
-static int reopen_live(struct __test_metadata *_metadata,
-		       struct nsapi_handle *h, int nsfd, int own_fd)
-{
-	int fd, err;
+struct reopen_arg {
+	struct nsapi_handle *h;
+	const struct stat *st;
+};
 
-	fd = open_by_handle_at(FD_NSFS_ROOT, &h->fh, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0 || have_host_root() || (errno != EPERM && errno != ESTALE))
-		return fd;
-	ksft_print_msg("this kernel refuses a handle of a namespace the "
-		       "caller is not in without CAP_SYS_ADMIN in the initial "
-		       "user and pid namespaces (%s): reopening from inside\n",
-		       strerror(errno));
-	EXPECT_EQ(0, join_uts(nsfd));
-	fd = open_by_handle_at(FD_NSFS_ROOT, &h->fh, O_RDONLY | O_CLOEXEC);
-	err = errno;
-	EXPECT_EQ(0, join_uts(own_fd));
-	errno = err;
-	return fd;
+/* 0: the handle reopens the namespace of @arg->st; 1: it does not. */
+static int reopen_same(void *arg)
+{
+	const struct reopen_arg *r = arg;
+	struct stat reopened;
+	int fd;
+
+	fd = open_by_handle_at(FD_NSFS_ROOT, &r->h->fh, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &reopened))
+		return 1;
+	return same_inode(r->st, &reopened) ? 0 : 1;
 }
 
 /*
@@ -251,29 +255,48 @@ TEST(handle_reopens_live_namespace_only)
 	struct nsapi_handle h;
 	struct ns_holder c;
 	struct stat st, reopened;
-	int nsfd, own_fd, fd, ret;
+	int nsfd, fd, ret, err;
 
 	REQUIRE_NS_TYPE(&ns_types[NS_uts]);
 	REQUIRE_NS_ADMIN();
-	own_fd = ns_open(0, "uts");
-	ASSERT_LE(0, own_fd);
+	nsfd = ns_open(0, "uts");
+	ASSERT_LE(0, nsfd);
+	REQUIRE_NSFS_HANDLES(nsfd);
+	close(nsfd);
 	ret = start_holder(&c, CLONE_NEWUTS);
 	ASSERT_EQ(0, ret)
 	TH_LOG("uts: child with unshare(CLONE_NEWUTS): %s", strerror(-ret));
 	nsfd = ns_open(c.pid, "uts");
 	ASSERT_LE(0, nsfd);
-	REQUIRE_NSFS_HANDLES(nsfd);
 	ASSERT_EQ(0, fstat(nsfd, &st));
 	ASSERT_EQ(0, handle_of(nsfd, &h));
 
-	fd = reopen_live(_metadata, &h, nsfd, own_fd);
+	fd = open_by_handle_at(FD_NSFS_ROOT, &h.fh, O_RDONLY | O_CLOEXEC);
+	err = fd < 0 ? errno : 0;
+	if ((err == EPERM || err == ESTALE) && !have_host_root()) {
+		struct reopen_arg arg = { .h = &h, .st = &st };
+
+		ksft_print_msg("this kernel refuses a handle of a namespace "
+			       "the caller is not in without CAP_SYS_ADMIN in "
+			       "the initial user and pid namespaces (%s): "
+			       "reopening from inside\n",
+			       strerror(err));
+		ret = inside_uts(nsfd, reopen_same, &arg);
+		EXPECT_EQ(0, ret)
+		TH_LOG("uts: open_by_handle_at() from inside the live "
+		       "namespace: status %d",
+		       ret);
+	} else {
+		EXPECT_LE(0, fd)
+		TH_LOG("uts: open_by_handle_at() while the child lives: %s",
+		       strerror(err));
+	}
 	close(nsfd);
-	ASSERT_LE(0, fd)
-	TH_LOG("uts: open_by_handle_at() while the child lives: %s",
-	       strerror(errno));
-	ASSERT_EQ(0, fstat(fd, &reopened));
-	EXPECT_TRUE(same_inode(&st, &reopened));
-	close(fd);
+	if (fd >= 0) {
+		EXPECT_EQ(0, fstat(fd, &reopened));
+		EXPECT_TRUE(same_inode(&st, &reopened));
+		close(fd);
+	}
 
 	ASSERT_EQ(0, stop_holder(&c));
 	fd = open_by_handle_at(FD_NSFS_ROOT, &h.fh, O_RDONLY | O_CLOEXEC);
@@ -289,7 +312,6 @@ TEST(handle_reopens_live_namespace_only)
 	       strerror(errno));
 	if (fd >= 0)
 		close(fd);
-	close(own_fd);
 }
 
 #define LISTNS_PAGE 3
@@ -365,23 +387,31 @@ TEST(listns_pages_by_id_in_ascending_order)
 	}
 }
 
+static uint64_t listns_ids[LISTNS_MAX];
+
+/* 0: the uts namespace of id *@arg is listed; 1: it is not; 2: error. */
+static int listns_has(void *arg)
+{
+	long n = listns_all(CLONE_NEWUTS, listns_ids, ARRAY_SIZE(listns_ids));
+
+	if (n < 0)
+		return 2;
+	return listed(listns_ids, n, *(uint64_t *)arg) ? 0 : 1;
+}
+
 /*
  * A namespace is listed while a process lives in it, and not after.  A
  * caller without host root that does not see it from outside (see the top)
- * must see it once it has joined it.
+ * must see it from inside.
  */
 TEST(listns_lists_live_namespaces_only)
 {
-	static uint64_t ids[LISTNS_MAX];
 	struct ns_holder c;
 	uint64_t id;
-	long n;
-	int nsfd, own_fd, ret;
+	int nsfd, ret;
 
 	REQUIRE_LISTNS();
 	REQUIRE_NS_ADMIN();
-	own_fd = ns_open(0, "uts");
-	ASSERT_LE(0, own_fd);
 	ret = start_holder(&c, CLONE_NEWUTS);
 	ASSERT_EQ(0, ret);
 	nsfd = ns_open(c.pid, "uts");
@@ -389,30 +419,24 @@ TEST(listns_lists_live_namespaces_only)
 	id = id_of(nsfd);
 	ASSERT_NE(0, id);
 
-	n = listns_all(CLONE_NEWUTS, ids, ARRAY_SIZE(ids));
-	ASSERT_LE(0, n);
-	if (!listed(ids, n, id) && !have_host_root()) {
+	ret = listns_has(&id);
+	if (ret == 1 && !have_host_root()) {
 		ksft_print_msg(
 			"this kernel lists a namespace the caller is "
 			"not in only for CAP_SYS_ADMIN in the initial "
 			"user and pid namespaces: listing from inside\n");
-		EXPECT_EQ(0, join_uts(nsfd));
-		n = listns_all(CLONE_NEWUTS, ids, ARRAY_SIZE(ids));
-		EXPECT_EQ(0, join_uts(own_fd));
-		ASSERT_LE(0, n);
+		ret = inside_uts(nsfd, listns_has, &id);
 	}
 	close(nsfd);
-	EXPECT_TRUE(listed(ids, n, id))
-	TH_LOG("uts: a live namespace (id %llu) is not listed",
-	       (unsigned long long)id);
+	EXPECT_EQ(0, ret)
+	TH_LOG("uts: a live namespace (id %llu) is not listed (status %d)",
+	       (unsigned long long)id, ret);
 	ASSERT_EQ(0, stop_holder(&c));
-	n = listns_all(CLONE_NEWUTS, ids, ARRAY_SIZE(ids));
-	ASSERT_LE(0, n);
-	EXPECT_FALSE(listed(ids, n, id))
+	ret = listns_has(&id);
+	EXPECT_EQ(1, ret)
 	TH_LOG("uts: a namespace whose only process exited (id %llu) is "
-	       "still listed",
-	       (unsigned long long)id);
-	close(own_fd);
+	       "still listed (status %d)",
+	       (unsigned long long)id, ret);
 }
 
 TEST_HARNESS_MAIN
