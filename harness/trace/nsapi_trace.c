@@ -26,6 +26,7 @@
 #include <linux/bpf.h>
 #include <linux/capability.h>
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "nsapi_trace.h"
@@ -741,8 +742,34 @@ static int attach(struct nsapi_trace *skel)
 	return 0;
 }
 
+/*
+ * Runs the kernel skipped because the program was already running on that
+ * CPU (recursion protection: on kernels whose syscall tracepoints are
+ * preemptible, another task can be preempted inside it).  Each skipped
+ * entry or exit costs one call: report them, never hide them.
+ */
+static unsigned long long missed_runs(struct nsapi_trace *skel)
+{
+	unsigned long long sum = 0;
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, skel->obj)
+	{
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+
+		if (!bpf_program__autoload(prog))
+			continue;
+		if (!bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+			sum += info.recursion_misses;
+	}
+	return sum;
+}
+
 static int run(struct nsapi_trace *skel)
 {
+	unsigned long long missed;
+
 	struct ring_buffer *rb;
 	int err = -1;
 
@@ -768,6 +795,12 @@ static int run(struct nsapi_trace *skel)
 			"nsapi trace: %llu events lost (ring buffer "
 			"full)\n",
 			(unsigned long long)skel->bss->drops);
+	missed = missed_runs(skel);
+	if (missed)
+		fprintf(stderr,
+			"nsapi trace: %llu program runs missed (recursion "
+			"protection; their calls are not reported)\n",
+			missed);
 out:
 	ring_buffer__free(rb);
 	return err;
