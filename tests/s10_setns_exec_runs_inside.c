@@ -50,7 +50,7 @@ static int report_main(const char *fd_arg)
 
 	if (send_report(fd, 0))
 		return 1;
-	child = fork();
+	child = fork_child();
 	if (child < 0)
 		return 1;
 	if (child == 0)
@@ -104,7 +104,7 @@ static int run_nsjoin(const char *nsjoin, const char *const *args, int keep_fd,
 		return -errno;
 	fflush(stdout);
 	fflush(stderr);
-	pid = fork();
+	pid = fork_child();
 	if (pid == 0) {
 		if (keep_fd >= 0)
 			fcntl(keep_fd, F_SETFD, 0);
@@ -249,7 +249,7 @@ TEST_F(nsjoin, unusable_target_exits_125)
 	TH_LOG("nsjoin -n /dev/null: exit %d, stderr '%s'", status, err);
 	EXPECT_NE(NULL, strstr(err, "NS_GET_NSTYPE"));
 
-	pid = fork();
+	pid = fork_child();
 	ASSERT_LE(0, pid);
 	if (pid == 0)
 		_exit(0);

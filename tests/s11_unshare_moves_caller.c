@@ -94,7 +94,7 @@ TEST_F(unshare_caller, next_child_enters_new_namespace)
 	ASSERT_EQ(0, pipe2(report, O_CLOEXEC));
 	fflush(stdout);
 	fflush(stderr);
-	child = fork();
+	child = fork_child();
 	ASSERT_LE(0, child);
 	if (child == 0) {
 		view.pid = getpid();
