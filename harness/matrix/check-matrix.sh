@@ -46,14 +46,14 @@ smoke)
 		{ tail -n 20 "$out.ktap" >&2; fail "$run did not run to the end: $(jq -r '.result + " " + .reason' "$out/matrix/$run/run.json")"; }
 	grep -Eq '^(not )?ok 1 [^#]*$' "$out.ktap" || fail "no result line for the kernel in $out.ktap"
 	grep -Eqx '[01] passed, [01] failed, 0 skipped' "$out.ktap" || fail "no totals line in $out.ktap"
-	for f in suite.json suite-nobody.json suite.ktap suite-nobody.ktap bench.json run.json; do
+	for f in suite.json suite-nobody.json suite.ktap suite-nobody.ktap bench.json.gz bench.tsv run.json; do
 		[ -s "$out/matrix/$run/$f" ] || fail "$run/$f did not come back from the guest"
 	done
 	jq -e '.run.label == "tcg" or .run.label == "kvm"' "$out/matrix/$run/suite.json" >/dev/null ||
 		fail "suite.json is not labeled kvm or tcg"
 	jq -e '.run.user == "nobody"' "$out/matrix/$run/suite-nobody.json" >/dev/null ||
 		fail "suite-nobody.json did not run as nobody"
-	jq -e '.benchmarks | length > 0' "$out/matrix/$run/bench.json" >/dev/null ||
+	gzip -dc "$out/matrix/$run/bench.json.gz" | jq -e '.benchmarks | length > 0' >/dev/null ||
 		fail "bench.json holds no benchmarks"
 	if grep -a -q $'\r' "$out/matrix/$run/suite.ktap" "$out/matrix/$run/suite.json"; then
 		fail "carriage returns in the results: a serial port was not raw"

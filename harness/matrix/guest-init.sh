@@ -7,8 +7,11 @@
 #   nsapi.bench=0|1         run the quick bench after the suite
 #   nsapi.tests=P1,P2       runner patterns (default: every test)
 # Serial ports: ttyS0 the console, ttyS1 the runner's KTAP, ttyS2 the result
-# files (JSON, JUnit, the bench's text table), each file between "@@@ begin PATH" and "@@@ end PATH"
-# lines.  ttyS1 and ttyS2 are put in raw mode, so no \r is added.
+# files (JSON, JUnit, the bench's text table and the TSVs nsapi plot reads),
+# each file between "@@@ begin PATH" and "@@@ end PATH" lines.  samples.tsv
+# stays behind: every sample is in bench.json, and the host rebuilds what the
+# plots need from it (report.sh).  ttyS1 and ttyS2 are put in raw mode, so no
+# \r is added.
 /bin/busybox --install -s /bin
 export PATH=/bin:/nsapi HOME=/root
 
@@ -81,8 +84,9 @@ if [ "$bench" = 1 ] && [ -x /nsapi/nsapi-bench ]; then
 fi
 
 cd /results
-for f in */*.json */*.xml */*.txt; do
+for f in */*.json */*.xml */*.txt */*.tsv; do
 	[ -f "$f" ] || continue
+	[ "${f##*/}" != samples.tsv ] || continue
 	echo "@@@ begin $f"
 	cat "$f"
 	echo

@@ -6,8 +6,9 @@
 #       console lines, and the plain "N passed, N failed, N skipped" line
 #   RESULTS/matrix.md                        kernels, the behaviors that differ
 #       between kernels, the behavior x kernel table, the latency comparison
-#   RESULTS/matrix/compare.txt, plots/       nsapi compare / nsapi plot of the
-#       bench results, TCG runs only with TCG runs
+#   RESULTS/matrix/compare-LABEL.txt,        nsapi compare / nsapi plot of the
+#   RESULTS/matrix/plots/LABEL/*.{png,svg}   bench results, TCG runs only with
+#       TCG runs (KVM with KVM); the native run's plots on their own
 #   RESULTS/matrix/index.json                the runs, in order
 #
 #   report.sh --results DIR [--wall SEC] [--accel MODE] [--ktap-only] RUN_DIR...
@@ -96,7 +97,7 @@ ktap() {
 			fi
 		done
 		k=$((k + 1))
-		if [ -s "$r/bench.json" ]; then
+		if [ -s "$r/bench.json.gz" ] || [ -s "$r/bench.json" ]; then
 			echo "  ok $k quick bench"
 		else
 			echo "  ok $k quick bench # SKIP not run"
@@ -123,26 +124,47 @@ jq -n --arg wall "${wall:-}" --arg accel "${accel:-}" '$ARGS.positional as $dirs
 
 # --- latency comparison and plots: like with like ------------------------------
 
-compare_md=
-mkdir -p "$results/matrix/plots"
+# Each run's bench results are unpacked (pack-bench.sh) into a staging
+# directory named like the run, so that compare and plot label the sets with
+# the run's name.  TCG runs are compared and plotted only with TCG runs, KVM
+# with KVM; the native run gets plots of its own.
+compare_md= plots_md=
+stage=$(mktemp -d "$results/matrix/.stage.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+rm -rf "$results/matrix/plots" "$results/matrix"/compare-*.txt
 for label in tcg kvm native; do
-	benches=()
+	sets=()
 	for r in "${runs[@]}"; do
-		[ "$(jq -r .label "$r/run.json")" = "$label" ] && [ -s "$r/bench.json" ] &&
-			benches+=("$r/bench.json")
+		[ "$(jq -r .label "$r/run.json")" = "$label" ] || continue
+		"$here/pack-bench.sh" unpack "$r" "$stage/$label/${r##*/}" 2>>"$stage/unpack.log" || continue
+		sets+=("${r##*/}")
 	done
-	[ ${#benches[@]} -gt 0 ] || continue
-	if [ ${#benches[@]} -ge 2 ] && [ -x "$build/nsapi-compare" ]; then
-		"$build/nsapi-compare" "${benches[@]}" >"$results/matrix/compare-$label.txt" 2>&1 || true
+	[ ${#sets[@]} -gt 0 ] || continue
+	if [ ${#sets[@]} -ge 2 ] && [ -x "$build/nsapi-compare" ]; then
+		(cd "$stage/$label" && "$build/nsapi-compare" "${sets[@]/%//bench.json}") \
+			>"$results/matrix/compare-$label.txt" 2>&1 || true
 		compare_md+="### ${label^^} runs: nsapi compare"$'\n\n'"\`\`\`"$'\n'
-		compare_md+="$(sed "s|$results/matrix/||g" "$results/matrix/compare-$label.txt")"$'\n'"\`\`\`"$'\n\n'
+		compare_md+="$(cat "$results/matrix/compare-$label.txt")"$'\n'"\`\`\`"$'\n\n'
 	fi
-	if [ -x "$build/nsapi-plot" ] && [ -s "$build/nsapi-plot" ]; then
-		"$build/nsapi-plot" --out "$results/matrix/plots/$label" "${benches[@]}" \
-			>"$results/matrix/plots/$label.log" 2>&1 || true
+	if [ -x "$build/nsapi-plot" ] && command -v gnuplot >/dev/null; then
+		mkdir -p "$results/matrix/plots/$label"
+		if (cd "$stage/$label" && "$build/nsapi-plot" --out "$results/matrix/plots/$label" "${sets[@]}") \
+			>"$stage/plot-$label.log" 2>&1; then
+			figs=()
+			for fig in medians cdf mount_sweep conc; do
+				[ -s "$results/matrix/plots/$label/$fig.png" ] || continue
+				figs+=("$fig ([PNG](matrix/plots/$label/$fig.png), [SVG](matrix/plots/$label/$fig.svg))")
+			done
+			plots_md+="### ${label^^} plots: $(IFS=,; echo "${sets[*]}" | sed 's/,/, /g')"$'\n\n'
+			plots_md+="![${label^^} medians](matrix/plots/$label/medians.png)"$'\n\n'
+			plots_md+="$(printf '%s, ' "${figs[@]}" | sed 's/, $//')"$'\n\n'
+		else
+			echo "report: nsapi plot failed for the $label runs: $(tail -n 1 "$stage/plot-$label.log")" >&2
+			rm -rf "$results/matrix/plots/$label"
+		fi
 	fi
 done
-[ -n "$(ls -A "$results/matrix/plots" 2>/dev/null)" ] || rmdir "$results/matrix/plots"
+[ ! -d "$results/matrix/plots" ] || rmdir --ignore-fail-on-non-empty "$results/matrix/plots"
 
 # --- matrix.md -------------------------------------------------------------------
 
@@ -182,11 +204,13 @@ done
 		printf '%s' "$compare_md"
 	else
 		echo "No comparison: fewer than two bench results of one kind."
+		echo
 	fi
-	for p in "$results"/matrix/plots/*.svg "$results"/matrix/plots/*.png; do
-		[ -e "$p" ] || continue
-		echo "![${p##*/}](matrix/plots/${p##*/})"
-	done
+	if [ -n "$plots_md" ]; then
+		printf '%s' "$plots_md"
+	else
+		echo "No plots (nsapi plot and gnuplot are needed)."
+	fi
 } >"$results/matrix.md.tmp"
 mv "$results/matrix.md.tmp" "$results/matrix.md"
 exit $rc

@@ -2,8 +2,9 @@
 # Run the suite (as root and as nobody) and the quick bench on one kernel
 # under qemu, and file what came back in OUT_ROOT/<release>-<label>/:
 # suite.ktap, suite-nobody.ktap (from ttyS1), suite*.json, suite*.junit.xml,
-# bench.json, bench.txt (from ttyS2), console.log (ttyS0, at most its last
-# 100 KB) and run.json, which says how the boot ended.  A kernel that died
+# bench.json.gz, bench.txt, bench.tsv, mount_sweep.tsv, conc.tsv (from
+# ttyS2), console.log (ttyS0, at most its last 100 KB) and run.json, which
+# says how the boot ended.  A kernel that died
 # before its /init ran is filed in OUT_ROOT/<name>-<label>/.
 #
 #   run-guest.sh --image IMAGE --name NAME --accel kvm|tcg --out-root DIR
@@ -87,6 +88,10 @@ awk -v dir="$run_dir" '
 	/^@@@ end / { if (file != "") flush(); file = ""; next }
 	file != "" { buf[++n] = $0 }
 ' "$work/files.raw"
+
+# bench.json gzip'd (it holds every sample), samples.tsv not kept: see
+# pack-bench.sh.
+"$here/pack-bench.sh" pack "$run_dir"
 
 # The console, at most its last 100 KB, without the carriage returns.
 tail -c 102400 "$work/console.log" | tr -d '\r' >"$run_dir/console.log"

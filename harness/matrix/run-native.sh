@@ -1,7 +1,8 @@
 #!/bin/bash
 # The running kernel's row of the matrix: the suite as root and as nobody and
 # the quick bench, natively, filed in OUT_ROOT/<release>-native/ in the same
-# layout as run-guest.sh's (run.json says how it went).
+# layout as run-guest.sh's (run.json says how it went; bench.json gzip'd,
+# samples.tsv not kept: pack-bench.sh).
 #
 #   run-native.sh --build DIR --out-root DIR [--timeout SEC] [--no-bench]
 #                 [--bench-only] [--tests P1,P2]
@@ -10,6 +11,7 @@
 # alone, after them.  Prints the run directory.
 set -euo pipefail
 
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 usage() {
 	echo "usage: run-native.sh --build DIR --out-root DIR [--timeout SEC] [--no-bench] [--tests P1,P2]" >&2
 	exit 2
@@ -51,7 +53,10 @@ if [ $suite = 0 ]; then
 	trap 'rm -rf "$tmp"' EXIT
 	start=$(date +%s.%N)
 	"$build/nsapi-bench" --quick --results "$tmp" >"$run_dir/bench.txt" 2>"$tmp/stderr" || true
-	[ ! -s "$tmp/$release/bench.json" ] || mv "$tmp/$release/bench.json" "$run_dir/bench.json"
+	for f in bench.json bench.tsv mount_sweep.tsv conc.tsv; do
+		[ ! -e "$tmp/$release/$f" ] || mv "$tmp/$release/$f" "$run_dir/$f"
+	done
+	"$here/pack-bench.sh" pack "$run_dir"
 	elapsed=$(awk -v a="$(date +%s.%N)" -v b="$start" 'BEGIN { printf "%.3f", a - b }')
 	jq --arg e "$elapsed" '.elapsed_sec = ((.elapsed_sec + ($e | tonumber)) * 10 | round / 10)' \
 		"$run_dir/run.json" >"$tmp/run.json"
@@ -89,6 +94,7 @@ if [ ! -s "$tmp/$release/suite.json" ]; then
 fi
 rm -rf "$run_dir"
 mv "$tmp/$release" "$run_dir"
+"$here/pack-bench.sh" pack "$run_dir"
 jq -n --arg release "$release" --arg result "$result" --arg reason "$reason" \
 	--arg elapsed "$elapsed" --argjson root_rc "$root_rc" --argjson nobody_rc "$nobody_rc" '
 	{
