@@ -5,10 +5,12 @@
 set -euo pipefail
 
 packages=(
+	binutils            # readelf: the matrix checks a kernel's vmlinux has a PVH entry
 	bpftool             # BPF skeletons for the optional tracer
 	busybox-static      # the qemu guests' userland
 	clang               # compiles the BPF program
 	clang-format        # make check-format
+	file                # the matrix checks busybox is static (not in minimal images)
 	cpio                # initramfs for the kernel matrix
 	gcc
 	gnuplot-nox         # nsapi plot
@@ -23,8 +25,9 @@ packages=(
 	make
 	qemu-system-x86     # the kernel matrix
 	util-linux          # unshare, nsenter for cross-checks
-	xz-utils            # unpacks linux-source for the kselftest headers
+	xz-utils            # unpacks linux-source for the kselftest headers and xz kernel images (6.1)
 	zlib1g-dev
+	zstd                # the matrix unpacks zstd-compressed kernel images (6.12, sid)
 )
 
 names=()
