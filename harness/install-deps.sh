@@ -10,8 +10,8 @@ packages=(
 	busybox-static      # the qemu guests' userland
 	clang               # compiles the BPF program
 	clang-format        # make check-format
-	file                # the matrix checks busybox is static (not in minimal images)
 	cpio                # initramfs for the kernel matrix
+	file                # the matrix checks busybox is static (not in minimal images)
 	gcc
 	gnuplot-nox         # nsapi plot
 	iproute2            # host-safety snapshot of network links
