@@ -34,6 +34,7 @@ case $1 in
 smoke)
 	out=$build/check/matrix-smoke
 	rm -rf "$out"
+	mkdir -p "$build/check"
 	start=$SECONDS
 	# Failing tests are check-suite-*'s business: here the kernel must boot,
 	# run everything and send the results back.
