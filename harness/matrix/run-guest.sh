@@ -106,7 +106,9 @@ if [ "$result" = ok ] && [ ! -s "$run_dir/suite.json" ]; then
 	reason="no suite.json came back from the guest"
 fi
 
-tail -n 20 "$run_dir/console.log" | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' |
+# The last console lines, each clipped (the bench's progress is one long line
+# once the carriage returns are gone).
+tail -n 20 "$run_dir/console.log" | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' | cut -c 1-300 |
 	jq -R . | jq -s \
 	--arg name "$name" --arg image "$image" --arg package "$package" \
 	--arg release "$release" --arg lbl "$accel" --arg result "$result" \
