@@ -15,14 +15,18 @@ $(BUILD)/nsapi-matrix: harness/matrix/nsapi-matrix.sh
 	@mkdir -p $(@D)
 	$(Q)ln -sfn $(abspath $<) $@
 
-# STATIC_PROGS is complete only once every fragment is read (tests/tests.mk
-# comes after this one), so the static builds are made from a recipe, where
-# it is expanded late; nsapi-matrix rebuilds the initramfs when build/static
-# or the guest scripts are newer than it.
+# The static builds are made from a recipe (`make static`, whose prerequisites
+# are complete once every fragment is read).  The initramfs is rebuilt (here
+# and by nsapi-matrix) only when a file in build/static or a guest script is
+# newer than it (files only: the LIST rule touches the tests directory).
 matrix-image: build-all
-	$(Q)$(MAKE) --no-print-directory $(STATIC_PROGS)
-	$(Q)BUILD=$(BUILD) harness/matrix/build-initramfs.sh $(BUILD)/static $(BUILD)/matrix/initramfs.cpio.gz
-	@$(if $(Q),echo "  CPIO    $(BUILD)/matrix/initramfs.cpio.gz")
+	$(Q)$(MAKE) --no-print-directory static
+	$(Q)img=$(BUILD)/matrix/initramfs.cpio.gz; \
+	if [ ! -e $$img ] || [ -n "$$(find $(BUILD)/static harness/matrix/guest-init.sh \
+		harness/matrix/build-initramfs.sh -type f -newer $$img -print -quit)" ]; then \
+		BUILD=$(BUILD) harness/matrix/build-initramfs.sh $(BUILD)/static $$img && \
+		$(if $(Q),echo "  CPIO    $$img",:); \
+	fi
 
 matrix: deps
 	$(Q)$(MAKE) --no-print-directory matrix-image

@@ -210,7 +210,7 @@ done
 
 initramfs=$build/matrix/initramfs.cpio.gz
 if [ ! -e "$initramfs" ] || [ -n "$(find "$build/static" "$here/guest-init.sh" \
-	"$here/build-initramfs.sh" -newer "$initramfs" -print -quit)" ]; then
+	"$here/build-initramfs.sh" -type f -newer "$initramfs" -print -quit)" ]; then
 	"$here/build-initramfs.sh" "$build/static" "$initramfs" || exit 2
 fi
 [ -x "$build/static/nsapi-test" ] ||
