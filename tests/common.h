@@ -532,25 +532,27 @@ static inline int gain_ns_admin(void)
 }
 
 /* SKIP when the kernel lacks namespace type @t. */
-#define REQUIRE_NS_TYPE(t)                                               \
-	do {                                                             \
-		if (!ns_type_exists(t))                                  \
-			SKIP(return,                                     \
-				   "kernel lacks %s namespaces (%s; no " \
-				   "/proc/self/ns/%s)",                  \
-				   (t)->name, (t)->kconfig, (t)->name);  \
+#define REQUIRE_NS_TYPE(t) REQUIRE_NS_TYPE_OR(return, t)
+#define REQUIRE_NS_TYPE_OR(statement, t)                           \
+	do {                                                       \
+		if (!ns_type_exists(t))                            \
+			SKIP(statement,                            \
+			     "kernel lacks %s namespaces (%s; no " \
+			     "/proc/self/ns/%s)",                  \
+			     (t)->name, (t)->kconfig, (t)->name);  \
 	} while (0)
 
 /* Gain CAP_SYS_ADMIN (root, or a user namespace), or SKIP saying why not. */
-#define REQUIRE_NS_ADMIN()                                           \
-	do {                                                         \
-		int __ret = gain_ns_admin();                         \
-		if (__ret)                                           \
-			SKIP(return,                                 \
-				   "no CAP_SYS_ADMIN and no user "   \
-				   "namespace to get it: unshare("   \
-				   "CLONE_NEWUSER) or its maps: %s", \
-				   strerror(-__ret));                \
+#define REQUIRE_NS_ADMIN() REQUIRE_NS_ADMIN_OR(return )
+#define REQUIRE_NS_ADMIN_OR(statement)                         \
+	do {                                                   \
+		int __ret = gain_ns_admin();                   \
+		if (__ret)                                     \
+			SKIP(statement,                        \
+			     "no CAP_SYS_ADMIN and no user "   \
+			     "namespace to get it: unshare("   \
+			     "CLONE_NEWUSER) or its maps: %s", \
+			     strerror(-__ret));                \
 	} while (0)
 
 /* Tests that need real root of the initial user namespace. */
@@ -689,6 +691,51 @@ static inline int holder_stop(pid_t pid, int release_fd)
 {
 	close(release_fd);
 	return wait_child(pid);
+}
+
+/*
+ * A namespace to join, for tests of setns(): a holder child in a new
+ * namespace of type @t (gaining CAP_SYS_ADMIN first, in a user namespace if
+ * need be), an fd on that namespace and its stat().  ns_target_start()
+ * returns 0, or -1 after it SKIPped (the caller returns).
+ */
+struct ns_target {
+	pid_t holder;
+	int release_fd;
+	int fd;
+	struct stat st;
+};
+
+static inline int ns_target_start(struct __test_metadata *_metadata,
+				  struct ns_target *nt, const struct ns_type *t)
+{
+	nt->holder = -1;
+	nt->release_fd = -EBADF;
+	nt->fd = -EBADF;
+	REQUIRE_NS_TYPE_OR(return -1, t);
+	REQUIRE_NS_ADMIN_OR(return -1);
+
+	nt->holder = holder_start(t->flag, &nt->release_fd);
+	if (nt->holder == -ENOSYS || nt->holder == -EINVAL)
+		SKIP(return -1, "clone3(%s) refused: %s", t->flag_name,
+			    strerror(-nt->holder));
+	ASSERT_LT(0, nt->holder)
+	TH_LOG("clone3(%s): %s", t->flag_name, strerror(-nt->holder));
+	nt->fd = ns_open(nt->holder, t->name);
+	ASSERT_LE(0, nt->fd)
+	TH_LOG("open(/proc/%d/ns/%s): %s", nt->holder, t->name,
+	       strerror(errno));
+	ASSERT_EQ(0, fstat(nt->fd, &nt->st));
+	return 0;
+}
+
+static inline void ns_target_stop(struct __test_metadata *_metadata,
+				  struct ns_target *nt)
+{
+	if (nt->fd >= 0)
+		close(nt->fd);
+	if (nt->holder > 0)
+		EXPECT_EQ(0, holder_stop(nt->holder, nt->release_fd));
 }
 
 #endif /* NSAPI_COMMON_H */

@@ -31,10 +31,7 @@ static bool setns_moves_caller(const struct ns_type *t)
 
 FIXTURE(setns_join)
 {
-	pid_t holder;
-	int release_fd;
-	int ns_fd;
-	struct stat target;
+	struct ns_target nt;
 };
 
 FIXTURE_VARIANT(setns_join)
@@ -47,33 +44,13 @@ NS_VARIANTS(setns_join);
 /* A holder child in a new namespace of the variant's type: the target. */
 FIXTURE_SETUP(setns_join)
 {
-	const struct ns_type *t = variant->ns;
-
-	self->holder = -1;
-	self->ns_fd = -EBADF;
-	REQUIRE_NS_TYPE(t);
-	REQUIRE_NS_ADMIN();
-
-	self->holder = holder_start(t->flag, &self->release_fd);
-	if (self->holder == -ENOSYS || self->holder == -EINVAL)
-		SKIP(return, "clone3(%s) refused: %s", t->flag_name,
-			   strerror(-self->holder));
-	ASSERT_LT(0, self->holder)
-	TH_LOG("clone3(%s): %s", t->flag_name, strerror(-self->holder));
-
-	self->ns_fd = ns_open(self->holder, t->name);
-	ASSERT_LE(0, self->ns_fd)
-	TH_LOG("open(/proc/%d/ns/%s): %s", self->holder, t->name,
-	       strerror(errno));
-	ASSERT_EQ(0, fstat(self->ns_fd, &self->target));
+	if (ns_target_start(_metadata, &self->nt, variant->ns))
+		return;
 }
 
 FIXTURE_TEARDOWN(setns_join)
 {
-	if (self->ns_fd >= 0)
-		close(self->ns_fd);
-	if (self->holder > 0)
-		EXPECT_EQ(0, holder_stop(self->holder, self->release_fd));
+	ns_target_stop(_metadata, &self->nt);
 }
 
 /* Log which entry is where; the expectations are the caller's. */
@@ -92,17 +69,17 @@ TEST_F(setns_join, caller_takes_target_inode_and_nothing_else_changes)
 	size_t i = t - ns_types;
 
 	ASSERT_EQ(0, ns_snapshot_take(&before));
-	ASSERT_FALSE(same_inode(&self->target, &before.children[i]));
+	ASSERT_FALSE(same_inode(&self->nt.st, &before.children[i]));
 
-	ASSERT_EQ(0, sys_setns(self->ns_fd, t->flag))
-	TH_LOG("setns(/proc/%d/ns/%s, %s): %s", self->holder, t->name,
+	ASSERT_EQ(0, sys_setns(self->nt.fd, t->flag))
+	TH_LOG("setns(/proc/%d/ns/%s, %s): %s", self->nt.holder, t->name,
 	       t->flag_name, strerror(errno));
 	ASSERT_EQ(0, ns_snapshot_take(&after));
 
-	expect_entry(_metadata, t->children_name, &self->target,
+	expect_entry(_metadata, t->children_name, &self->nt.st,
 		     &after.children[i]);
 	if (setns_moves_caller(t))
-		expect_entry(_metadata, t->name, &self->target, &after.own[i]);
+		expect_entry(_metadata, t->name, &self->nt.st, &after.own[i]);
 	else
 		expect_entry(_metadata, t->name, &before.own[i], &after.own[i]);
 
@@ -122,8 +99,8 @@ TEST_F(setns_join, child_forked_after_setns_is_in_target)
 	char msg[512];
 	pid_t child;
 
-	ASSERT_EQ(0, sys_setns(self->ns_fd, t->flag))
-	TH_LOG("setns(/proc/%d/ns/%s, %s): %s", self->holder, t->name,
+	ASSERT_EQ(0, sys_setns(self->nt.fd, t->flag))
+	TH_LOG("setns(/proc/%d/ns/%s, %s): %s", self->nt.holder, t->name,
 	       t->flag_name, strerror(errno));
 	ASSERT_EQ(0, pipe2(report, O_CLOEXEC));
 	fflush(stdout);
@@ -137,12 +114,12 @@ TEST_F(setns_join, child_forked_after_setns_is_in_target)
 		if (ns_stat(0, t->name, &st))
 			child_fail(report[1], "stat(/proc/self/ns/%s): %s",
 				   t->name, strerror(errno));
-		if (!same_inode(&self->target, &st))
+		if (!same_inode(&self->nt.st, &st))
 			child_fail(report[1],
 				   "child's %s namespace is inode %lu, "
 				   "not the target's %lu",
 				   t->name, (unsigned long)st.st_ino,
-				   (unsigned long)self->target.st_ino);
+				   (unsigned long)self->nt.st.st_ino);
 		_exit(0);
 	}
 	close(report[1]);

@@ -20,10 +20,7 @@
 
 FIXTURE(nstype)
 {
-	pid_t holder;
-	int release_fd;
-	int ns_fd;
-	struct stat target;
+	struct ns_target nt;
 };
 
 FIXTURE_VARIANT(nstype)
@@ -36,33 +33,13 @@ NS_VARIANTS(nstype);
 /* The fd to join: a holder child's new namespace of the variant's type. */
 FIXTURE_SETUP(nstype)
 {
-	const struct ns_type *t = variant->ns;
-
-	self->holder = -1;
-	self->ns_fd = -EBADF;
-	REQUIRE_NS_TYPE(t);
-	REQUIRE_NS_ADMIN();
-
-	self->holder = holder_start(t->flag, &self->release_fd);
-	if (self->holder == -ENOSYS || self->holder == -EINVAL)
-		SKIP(return, "clone3(%s) refused: %s", t->flag_name,
-			   strerror(-self->holder));
-	ASSERT_LT(0, self->holder)
-	TH_LOG("clone3(%s): %s", t->flag_name, strerror(-self->holder));
-
-	self->ns_fd = ns_open(self->holder, t->name);
-	ASSERT_LE(0, self->ns_fd)
-	TH_LOG("open(/proc/%d/ns/%s): %s", self->holder, t->name,
-	       strerror(errno));
-	ASSERT_EQ(0, fstat(self->ns_fd, &self->target));
+	if (ns_target_start(_metadata, &self->nt, variant->ns))
+		return;
 }
 
 FIXTURE_TEARDOWN(nstype)
 {
-	if (self->ns_fd >= 0)
-		close(self->ns_fd);
-	if (self->holder > 0)
-		EXPECT_EQ(0, holder_stop(self->holder, self->release_fd));
+	ns_target_stop(_metadata, &self->nt);
 }
 
 /* setns(fd, nstype) succeeds and the *_for_children entry is the target. */
@@ -72,14 +49,14 @@ static void expect_joined(struct __test_metadata *_metadata,
 {
 	struct stat st;
 
-	ASSERT_EQ(0, sys_setns(self->ns_fd, nstype))
+	ASSERT_EQ(0, sys_setns(self->nt.fd, nstype))
 	TH_LOG("setns(%s fd, %#x): %s", t->name, nstype, strerror(errno));
 	ASSERT_EQ(0, ns_stat(0, t->children_name, &st));
-	EXPECT_TRUE(same_inode(&self->target, &st))
+	EXPECT_TRUE(same_inode(&self->nt.st, &st))
 	TH_LOG("setns(%s fd, %#x) returned 0 but /proc/self/ns/%s is inode "
 	       "%lu, not the target's %lu",
 	       t->name, nstype, t->children_name, (unsigned long)st.st_ino,
-	       (unsigned long)self->target.st_ino);
+	       (unsigned long)self->nt.st.st_ino);
 }
 
 /* setns(fd, nstype) fails with EINVAL, and every namespace is unchanged. */
@@ -129,8 +106,8 @@ TEST_F(nstype, every_other_type_is_einval_and_changes_nothing)
 	for_each_ns(o) {
 		if (o == t)
 			continue;
-		expect_refused(_metadata, self->ns_fd, what, o->flag, EINVAL);
-		expect_refused(_metadata, self->ns_fd, what, o->flag | t->flag,
+		expect_refused(_metadata, self->nt.fd, what, o->flag, EINVAL);
+		expect_refused(_metadata, self->nt.fd, what, o->flag | t->flag,
 			       EINVAL);
 	}
 }
