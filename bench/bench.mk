@@ -1,7 +1,7 @@
 # nsapi bench / compare / plot: microbenchmarks of the namespace syscalls,
 # the comparison of result sets, and the gnuplot driver.  See bench/README.md.
 
-BENCH_CFLAGS = $(BASE_CFLAGS) $(CFLAGS) -Ibench
+BENCH_CFLAGS = $(BASE_CFLAGS) $(CFLAGS) -Ibench -Iharness
 BENCH_LDLIBS := -ljson-c -lm $(LDLIBS_COMMON)
 
 BENCH_SRCS := \
@@ -23,7 +23,7 @@ BENCH_SRCS := \
 COMPARE_SRCS := \
 	bench/compare.c \
 	bench/stats.c
-BENCH_HDRS := $(wildcard bench/*.h)
+BENCH_HDRS := $(wildcard bench/*.h) harness/ns_uapi.h
 
 PROGS += $(BUILD)/nsapi-bench $(BUILD)/nsapi-compare $(BUILD)/nsapi-plot
 STATIC_PROGS += $(BUILD)/static/nsapi-bench

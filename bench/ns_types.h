@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The namespace types the benchmarks loop over, and raw syscall wrappers with
- * fallbacks for older headers.  Bench code cannot include tests/common.h (it
- * pulls in kselftest_harness.h), hence this small copy of the idea.
+ * fallbacks for older headers (harness/ns_uapi.h).  Bench code cannot include
+ * tests/common.h: it pulls in kselftest_harness.h.
  */
 #ifndef NSAPI_BENCH_NS_TYPES_H
 #define NSAPI_BENCH_NS_TYPES_H
@@ -14,22 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#ifndef CLONE_NEWCGROUP
-#define CLONE_NEWCGROUP 0x02000000
-#endif
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-#ifndef __NR_clone3
-#define __NR_clone3 435
-#endif
-#ifndef __NR_pidfd_open
-#define __NR_pidfd_open 434
-#endif
-#define NSIO 0xb7
-#ifndef NS_GET_NSTYPE
-#define NS_GET_NSTYPE _IO(NSIO, 0x3)
-#endif
+#include "ns_uapi.h"
 
 struct ns_type {
 	const char *name;
@@ -54,10 +39,6 @@ enum ns_index {
 
 extern const struct ns_type ns_types[];
 extern const unsigned int ns_types_count;
-
-#ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#endif
 
 /* The clone3() argument up to CLONE_ARGS_SIZE_VER0. */
 struct bench_clone_args {

@@ -25,15 +25,10 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 
+#include "ns_uapi.h"
+
 #define MAX_RULES 16
 #define EXIT_USAGE 2
-
-#ifndef __NR_clone3
-#define __NR_clone3 435
-#endif
-#ifndef __NR_pidfd_open
-#define __NR_pidfd_open 434
-#endif
 
 struct name_value {
 	const char *name;

@@ -7,7 +7,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
 RUNNER_SRCS := $(sort $(wildcard harness/runner/*.c))
-RUNNER_HDRS := $(wildcard harness/runner/*.h)
+RUNNER_HDRS := $(wildcard harness/runner/*.h) harness/ns_uapi.h
 
 # name: sources
 HARNESS_TOOLS := nsapi nsapi-test nsapi-fault

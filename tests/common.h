@@ -33,45 +33,7 @@
 
 #include "kselftest_harness.h"
 
-#ifndef CLONE_NEWCGROUP
-#define CLONE_NEWCGROUP 0x02000000
-#endif
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-#ifndef CLONE_PIDFD
-#define CLONE_PIDFD 0x00001000
-#endif
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
-#endif
-#ifndef __NR_clone3
-#define __NR_clone3 435
-#endif
-#ifndef __NR_pidfd_open
-#define __NR_pidfd_open 434
-#endif
-
-#define NSIO 0xb7
-#ifndef NS_GET_USERNS
-#define NS_GET_USERNS _IO(NSIO, 0x1)
-#endif
-#ifndef NS_GET_PARENT
-#define NS_GET_PARENT _IO(NSIO, 0x2)
-#endif
-#ifndef NS_GET_NSTYPE
-#define NS_GET_NSTYPE _IO(NSIO, 0x3)
-#endif
-#ifndef NS_GET_OWNER_UID
-#define NS_GET_OWNER_UID _IO(NSIO, 0x4)
-#endif
-#ifndef NS_GET_MNTNS_ID
-#define NS_GET_MNTNS_ID _IOR(NSIO, 0x5, uint64_t)
-#endif
-
-#ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#endif
+#include "ns_uapi.h"
 
 /* The clone3() argument, as of Linux 5.7 (CLONE_ARGS_SIZE_VER2). */
 struct nsapi_clone_args {

@@ -5,17 +5,17 @@ TEST_SRCS := $(sort $(wildcard tests/*.c))
 TEST_NAMES := $(basename $(notdir $(TEST_SRCS)))
 TEST_PROGS := $(addprefix $(BUILD)/tests/,$(TEST_NAMES))
 TEST_STATIC := $(addprefix $(BUILD)/static/tests/,$(TEST_NAMES))
-TEST_CFLAGS = $(BASE_CFLAGS) $(CFLAGS) -isystem $(KSFT_INC) -Itests
+TEST_CFLAGS = $(BASE_CFLAGS) $(CFLAGS) -isystem $(KSFT_INC) -Itests -Iharness
 
 PROGS += $(TEST_PROGS)
 STATIC_PROGS += $(TEST_STATIC)
 
-$(BUILD)/tests/%: tests/%.c tests/*.h $(KSFT_HDRS)
+$(BUILD)/tests/%: tests/%.c tests/*.h harness/ns_uapi.h $(KSFT_HDRS)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(LDLIBS_COMMON)
 
-$(BUILD)/static/tests/%: tests/%.c tests/*.h $(KSFT_HDRS)
+$(BUILD)/static/tests/%: tests/%.c tests/*.h harness/ns_uapi.h $(KSFT_HDRS)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@ (static)")
 	$(Q)$(CC) $(TEST_CFLAGS) -static -o $@ $< $(LDLIBS_COMMON)
