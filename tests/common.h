@@ -118,6 +118,24 @@ static const struct ns_type ns_types[NS_COUNT] __attribute__((unused)) = {
 	NS_VARIANT(fixture, user);   \
 	NS_VARIANT(fixture, uts)
 
+/*
+ * The common case of the above: a fixture with no state of its own, one
+ * variant per namespace type, reached in a test as variant->ns.
+ */
+#define NS_TYPE_FIXTURE(fixture)          \
+	FIXTURE(fixture){};               \
+	FIXTURE_VARIANT(fixture)          \
+	{                                 \
+		const struct ns_type *ns; \
+	};                                \
+	NS_VARIANTS(fixture);             \
+	FIXTURE_SETUP(fixture)            \
+	{                                 \
+	}                                 \
+	FIXTURE_TEARDOWN(fixture)         \
+	{                                 \
+	}
+
 static inline const struct ns_type *ns_by_flag(int flag)
 {
 	const struct ns_type *t;

@@ -171,22 +171,7 @@ TEST(ns_ioctl_on_non_namespace_file_gives_enotty)
 
 /* --- unknown requests on namespace files, every type ------------------- */
 
-FIXTURE(ns_file){};
-
-FIXTURE_VARIANT(ns_file)
-{
-	const struct ns_type *ns;
-};
-
-NS_VARIANTS(ns_file);
-
-FIXTURE_SETUP(ns_file)
-{
-}
-
-FIXTURE_TEARDOWN(ns_file)
-{
-}
+NS_TYPE_FIXTURE(ns_file);
 
 TEST_F(ns_file, unknown_ioctl_gives_enotty)
 {

@@ -17,22 +17,7 @@
 
 #include "common.h"
 
-FIXTURE(proc_ns){};
-
-FIXTURE_VARIANT(proc_ns)
-{
-	const struct ns_type *ns;
-};
-
-NS_VARIANTS(proc_ns);
-
-FIXTURE_SETUP(proc_ns)
-{
-}
-
-FIXTURE_TEARDOWN(proc_ns)
-{
-}
+NS_TYPE_FIXTURE(proc_ns);
 
 static void check_entry(struct __test_metadata *_metadata, const char *dir,
 			const char *entry, const char *type)

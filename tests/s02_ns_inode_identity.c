@@ -246,22 +246,7 @@ TEST(forked_child_shares_every_namespace)
 	stop_child(_metadata, &c);
 }
 
-FIXTURE(identity){};
-
-FIXTURE_VARIANT(identity)
-{
-	const struct ns_type *ns;
-};
-
-NS_VARIANTS(identity);
-
-FIXTURE_SETUP(identity)
-{
-}
-
-FIXTURE_TEARDOWN(identity)
-{
-}
+NS_TYPE_FIXTURE(identity);
 
 /*
  * After unshare() of one type, the child's entry for that type (the

@@ -185,22 +185,7 @@ static bool clone_refuses_bad_exit_signal(struct __test_metadata *_metadata,
 	return true;
 }
 
-FIXTURE(create){};
-
-FIXTURE_VARIANT(create)
-{
-	const struct ns_type *ns;
-};
-
-NS_VARIANTS(create);
-
-FIXTURE_SETUP(create)
-{
-}
-
-FIXTURE_TEARDOWN(create)
-{
-}
+NS_TYPE_FIXTURE(create);
 
 /* clone3() can carry every CLONE_NEW* flag, CLONE_NEWTIME included. */
 TEST_F(create, clone3_child_is_in_new_namespace_of_that_type_only)

@@ -212,22 +212,7 @@ static int become_unprivileged(void)
 				   strerror(-__ret));                       \
 	} while (0)
 
-FIXTURE(privilege){};
-
-FIXTURE_VARIANT(privilege)
-{
-	const struct ns_type *ns;
-};
-
-NS_VARIANTS(privilege);
-
-FIXTURE_SETUP(privilege)
-{
-}
-
-FIXTURE_TEARDOWN(privilege)
-{
-}
+NS_TYPE_FIXTURE(privilege);
 
 /* Without CAP_SYS_ADMIN: EPERM and nothing changed, but for user. */
 TEST_F(privilege, unprivileged_create_fails_with_eperm_except_user)

@@ -235,22 +235,7 @@ static void join_and_check(struct __test_metadata *_metadata,
 	TH_LOG("%s: joining the namespace kept by %s: %s", ns->name, path, msg);
 }
 
-FIXTURE(keep){};
-
-FIXTURE_VARIANT(keep)
-{
-	const struct ns_type *ns;
-};
-
-NS_VARIANTS(keep);
-
-FIXTURE_SETUP(keep)
-{
-}
-
-FIXTURE_TEARDOWN(keep)
-{
-}
+NS_TYPE_FIXTURE(keep);
 
 /*
  * Open the member's entry, let the member exit, and join through the fd,

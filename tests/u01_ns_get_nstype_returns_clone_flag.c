@@ -14,22 +14,7 @@
  */
 #include "common.h"
 
-FIXTURE(nstype){};
-
-FIXTURE_VARIANT(nstype)
-{
-	const struct ns_type *ns;
-};
-
-NS_VARIANTS(nstype);
-
-FIXTURE_SETUP(nstype)
-{
-}
-
-FIXTURE_TEARDOWN(nstype)
-{
-}
+NS_TYPE_FIXTURE(nstype);
 
 /* The ioctl's answer for an open namespace fd, or -errno. */
 static int get_nstype(int fd)

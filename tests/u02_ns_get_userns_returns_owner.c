@@ -16,22 +16,7 @@
  */
 #include "common.h"
 
-FIXTURE(userns){};
-
-FIXTURE_VARIANT(userns)
-{
-	const struct ns_type *ns;
-};
-
-NS_VARIANTS(userns);
-
-FIXTURE_SETUP(userns)
-{
-}
-
-FIXTURE_TEARDOWN(userns)
-{
-}
+NS_TYPE_FIXTURE(userns);
 
 /* fd of the owning user namespace, or -errno. */
 static int get_userns(int fd)

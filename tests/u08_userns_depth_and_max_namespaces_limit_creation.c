@@ -80,22 +80,7 @@ TEST(user_namespaces_nest_33_deep_then_enospc)
 	       depth, USERNS_MAX_DEPTH);
 }
 
-FIXTURE(max_namespaces){};
-
-FIXTURE_VARIANT(max_namespaces)
-{
-	const struct ns_type *ns;
-};
-
-NS_VARIANTS(max_namespaces);
-
-FIXTURE_SETUP(max_namespaces)
-{
-}
-
-FIXTURE_TEARDOWN(max_namespaces)
-{
-}
+NS_TYPE_FIXTURE(max_namespaces);
 
 static void set_limit(struct __test_metadata *_metadata, const char *path,
 		      const char *value)

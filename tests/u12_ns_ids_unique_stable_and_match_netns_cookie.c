@@ -60,22 +60,7 @@ static uint64_t own_ns_id(const char *name)
 				   (t)->name);                      \
 	} while (0)
 
-FIXTURE(ns_id){};
-
-FIXTURE_VARIANT(ns_id)
-{
-	const struct ns_type *ns;
-};
-
-NS_VARIANTS(ns_id);
-
-FIXTURE_SETUP(ns_id)
-{
-}
-
-FIXTURE_TEARDOWN(ns_id)
-{
-}
+NS_TYPE_FIXTURE(ns_id);
 
 /* Two opens, the task's entry and repeated calls all give one id. */
 TEST_F(ns_id, id_is_nonzero_and_same_through_every_fd)

@@ -69,22 +69,7 @@ static int pid2_is_kernel_thread(void)
 	return (flags & PF_KTHREAD) ? 0 : -ESRCH;
 }
 
-FIXTURE(init_ino){};
-
-FIXTURE_VARIANT(init_ino)
-{
-	const struct ns_type *ns;
-};
-
-NS_VARIANTS(init_ino);
-
-FIXTURE_SETUP(init_ino)
-{
-}
-
-FIXTURE_TEARDOWN(init_ino)
-{
-}
+NS_TYPE_FIXTURE(init_ino);
 
 /* kthreadd's namespace of each type has that type's fixed number. */
 TEST_F(init_ino, initial_namespace_has_its_fixed_inode)

@@ -108,22 +108,7 @@ static uint64_t id_of(int nsfd)
 			close(__fd);                                          \
 	} while (0)
 
-FIXTURE(ns_handle){};
-
-FIXTURE_VARIANT(ns_handle)
-{
-	const struct ns_type *ns;
-};
-
-NS_VARIANTS(ns_handle);
-
-FIXTURE_SETUP(ns_handle)
-{
-}
-
-FIXTURE_TEARDOWN(ns_handle)
-{
-}
+NS_TYPE_FIXTURE(ns_handle);
 
 /* The handle carries id, type and inode, and reopens the same namespace. */
 TEST_F(ns_handle, handle_names_the_namespace_and_reopens_it)
