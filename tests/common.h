@@ -434,6 +434,22 @@ static inline bool in_initial_userns(void)
 	return n == 3 && inner == 0 && outer == 0 && count == 4294967295UL;
 }
 
+/*
+ * Whether a refused creation of a user namespace, by the caller itself, is
+ * the system's policy (a test SKIPs) and not a kernel failure (it FAILs):
+ * ENOSPC (user.max_user_namespaces, or the nesting limit), EUSERS (that
+ * limit before 4.9), or EPERM for a caller without CAP_SYS_ADMIN, whom
+ * kernel.unprivileged_userns_clone, AppArmor or a seccomp profile may
+ * refuse.  A caller with CAP_SYS_ADMIN outside a chroot is never refused
+ * with EPERM; any other errno is no policy either.
+ */
+static inline bool userns_refusal_is_policy(int err)
+{
+	if (err == ENOSPC || err == EUSERS)
+		return true;
+	return err == EPERM && !have_cap(CAP_SYS_ADMIN);
+}
+
 /* Whether the caller is root of the initial user namespace. */
 static inline bool have_host_root(void)
 {

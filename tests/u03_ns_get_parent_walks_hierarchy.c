@@ -129,7 +129,7 @@ TEST_F(parent, parent_is_the_creators_namespace_and_hidden_from_members)
 
 	REQUIRE_NS_TYPE(t);
 	ret = hold_in_new_ns(t, &h);
-	if (ret == -EPERM || ret == -ENOSPC)
+	if (userns_refusal_is_policy(-ret))
 		SKIP(return,
 			   "cannot create a user namespace: clone(CLONE_NEWUSER|%s): %s",
 			   t->flag_name, strerror(-ret));

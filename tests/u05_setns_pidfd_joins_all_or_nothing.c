@@ -105,7 +105,7 @@ static int release_holder(struct holder *h)
 	do {                                                                \
 		if ((ret) == -ENOSYS)                                       \
 			SKIP(return, "clone3() not supported (ENOSYS)");    \
-		if ((ret) == -EPERM || (ret) == -ENOSPC)                    \
+		if (userns_refusal_is_policy(-(ret)))                       \
 			SKIP(return,                                        \
 				   "cannot create the target's namespaces " \
 				   "(clone3 flags 0x%x): %s",               \
