@@ -59,7 +59,7 @@ static void expect_joined(struct __test_metadata *_metadata,
 	       (unsigned long)self->nt.st.st_ino);
 }
 
-/* setns(fd, nstype) fails with EINVAL, and every namespace is unchanged. */
+/* setns(fd, nstype) fails with @want_errno and changes no namespace. */
 static void expect_refused(struct __test_metadata *_metadata, int fd,
 			   const char *what, int nstype, int want_errno)
 {

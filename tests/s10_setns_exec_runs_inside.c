@@ -106,10 +106,15 @@ static int run_nsjoin(const char *nsjoin, const char *const *args, int keep_fd,
 	fflush(stderr);
 	pid = fork_child();
 	if (pid == 0) {
-		if (keep_fd >= 0)
-			fcntl(keep_fd, F_SETFD, 0);
-		dup2(errpipe[1], STDERR_FILENO);
+		if (dup2(errpipe[1], STDERR_FILENO) < 0)
+			_exit(98);
+		if (keep_fd >= 0 && fcntl(keep_fd, F_SETFD, 0)) {
+			dprintf(STDERR_FILENO, "fcntl(%d, F_SETFD, 0): %m\n",
+				keep_fd);
+			_exit(98);
+		}
 		execv(nsjoin, (char *const *)argv);
+		dprintf(STDERR_FILENO, "execv(%s): %m\n", nsjoin);
 		_exit(99);
 	}
 	close(errpipe[1]);

@@ -88,7 +88,9 @@ TEST_F(nstype, new_namespace_answers_its_clone_flag)
 		if (t->flag == CLONE_NEWTIME && sys_unshare(CLONE_NEWTIME))
 			_exit(1);
 		/* time_for_children of an unshared task is the new one. */
-		sync_send(ready[1]);
+		if (sync_send(ready[1]))
+			_exit(2);
+		/* Released by end of file on done[0]. */
 		sync_wait(done[0]);
 		_exit(0);
 	}
@@ -103,7 +105,7 @@ TEST_F(nstype, new_namespace_answers_its_clone_flag)
 	ASSERT_EQ(0, fstat(fd, &child_st));
 	ret = get_nstype(fd);
 	close(fd);
-	sync_send(done[1]);
+	close(done[1]);
 	EXPECT_EQ(0, wait_child(pid));
 	if (ret == -ENOTTY)
 		SKIP(return, "NS_GET_NSTYPE not supported (ENOTTY)");
