@@ -83,7 +83,7 @@ static const char *human(double ns, char *buf, size_t len)
 static void text_row(FILE *out, const struct bench_run *run,
 		     const struct bench_result *r)
 {
-	char a[24], b[24], c[24], d[24], e[24];
+	char a[24], b[24], c[24], d[24], e[24], x[16];
 
 	if (r->status != BENCH_OK) {
 		fprintf(out, "%-28s %s: %s\n", r->b->name,
@@ -91,12 +91,17 @@ static void text_row(FILE *out, const struct bench_run *run,
 			r->reason);
 		return;
 	}
-	fprintf(out, "%-28s %6zu %10s [%9s, %9s] %10s %10s %8.1fx %5zu",
+	/* Without floor/getppid in the run there is no multiple to give. */
+	if (isnan(run->null_ns))
+		snprintf(x, sizeof(x), "-");
+	else
+		snprintf(x, sizeof(x), "%.1fx", r->st.p50 / run->null_ns);
+	fprintf(out, "%-28s %6zu %10s [%9s, %9s] %10s %10s %9s %5zu",
 		r->b->name, r->st.n, human(r->st.p50, a, sizeof(a)),
 		human(r->st.ci_lo, b, sizeof(b)),
 		human(r->st.ci_hi, c, sizeof(c)),
 		human(r->st.p99, d, sizeof(d)),
-		human(r->st.cpu_p50, e, sizeof(e)), r->st.p50 / run->null_ns,
+		human(r->st.cpu_p50, e, sizeof(e)), x,
 		r->st.outliers_lo + r->st.outliers_hi);
 	if (r->has_delta)
 		fprintf(out, "  own %s [%s, %s]",
