@@ -10,7 +10,10 @@ def clip(n): if length > n then .[:n - 1] + "…" else . end;
 def md: gsub("\\|"; "\\|") | gsub("\n"; " ");
 
 # One suite.json as {"ID\tVARIANT": {status, reason}}, cases aggregated per
-# behavior and variant: any failure fails it, else any pass passes it.
+# behavior and variant: any failure fails it; all passing passes it; some
+# passing and some skipped is "partial" (shown as pass with the skips and the
+# first skip's reason, so that a skip on one kernel only is not hidden);
+# none passing skips it.
 def cells:
 	if . == null then {} else
 	([.cases[] | {key: "\(.id)\t\(.variant)", o: (.status | outcome),
@@ -20,7 +23,9 @@ def cells:
 	| group_by(.key)
 	| map({key: .[0].key, value:
 		(if any(.o == "fail") then {status: "fail", reason: ([.[] | select(.o == "fail")][0].why)}
-		elif any(.o == "pass") then {status: "pass", reason: ""}
+		elif all(.o == "pass") then {status: "pass", reason: ""}
+		elif any(.o == "pass") then {status: "partial",
+			reason: "\([.[] | select(.o == "skip")] | length) of \(length) skipped: \([.[] | select(.o == "skip")][0].why)"}
 		else {status: "skip", reason: .[0].why} end)})
 	| from_entries end;
 
@@ -29,12 +34,16 @@ def merged:
 	to_entries | map(.key |= split("\t")[0]) | group_by(.key)
 	| map({key: .[0].key, value:
 		(if any(.value.status == "fail") then [.[] | select(.value.status == "fail")][0].value
-		elif any(.value.status == "pass") then {status: "pass", reason: ""}
+		elif all(.value.status == "pass") then {status: "pass", reason: ""}
+		elif any(.value.status == "pass" or .value.status == "partial") then
+			([.[] | select(.value.status != "pass")][0].value
+			| {status: "partial", reason: (if .status == "skip" then "skipped: " + .reason else .reason end)})
 		else .[0].value end)})
 	| from_entries;
 
 def text: if . == null then "—"
 	elif .status == "pass" then "pass"
+	elif .status == "partial" then "pass, \(.reason | clip(60))"
 	else "\(.status): \(.reason | clip(60))" end;
 
 def id_order: (if startswith("S") then 0 elif startswith("U") then 1
@@ -64,12 +73,12 @@ def id_order: (if startswith("S") then 0 elif startswith("U") then 1
 	| [$r.cells[] | select(.[$u] != null) | {column, s: .[$u].status}] as $by
 	| select(($by | map(.s) | unique | length) > 1)
 	| {id: $r.id, variant: $r.variant, user: $u, by: $by,
-	   flip: (($by | map(.s) | index("pass")) != null and ($by | map(.s) | index("fail")) != null)}] as $diffs
+	   flip: (($by | any(.s == "pass" or .s == "partial")) and ($by | any(.s == "fail")))}] as $diffs
 | def where(s): [$diffs[] | select(.flip == s)]
 	| group_by([.id, .variant, .by]) | map(.[0] + {user: (map(.user) | join(" and "))})
 	| sort_by([(.id | id_order), .id, .variant])
 	| map("- **\(.id)** `\(.variant | if . == "" then "(global)" else . end)` as \(.user): "
-		+ ([.by | group_by(.s)[] | "\(.[0].s) on \(map(.column) | join(", "))"] | join("; ")));
+		+ ([.by | group_by(.s)[] | "\(.[0].s | if . == "partial" then "pass with some cases skipped" else . end) on \(map(.column) | join(", "))"] | join("; ")));
   "## Behaviors that differ between kernels\n",
   (where(true) | if length == 0 then "No behavior passes on one kernel and fails on another.\n"
 	else "Pass on one kernel, fail on another:\n\n" + join("\n") + "\n" end),
