@@ -22,7 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -392,6 +394,29 @@ static inline uint32_t ns_snapshot_diff_mask(const struct ns_snapshot *a,
 			mask |= 1U << i;
 	}
 	return mask;
+}
+
+/* --- files that are no namespace, for the EINVAL/ENOTTY tables --------- */
+
+static inline int open_memfd(void)
+{
+	return memfd_create("nsapi_regular", MFD_CLOEXEC);
+}
+
+/* The read end of a pipe whose write end is already closed. */
+static inline int open_pipe_end(void)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	close(p[1]);
+	return p[0];
+}
+
+static inline int open_unix_socket(void)
+{
+	return socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 }
 
 /* --- privilege --------------------------------------------------------- */

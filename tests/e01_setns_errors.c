@@ -115,35 +115,15 @@ TEST(bad_fd_gives_ebadf_and_changes_nothing)
 
 /* --- EINVAL: no namespace behind the fd ---------------------------------- */
 
-static int regular_file(void)
-{
-	return memfd_create("e01_regular", MFD_CLOEXEC);
-}
-
-static int pipe_end(void)
-{
-	int p[2];
-
-	if (pipe2(p, O_CLOEXEC))
-		return -1;
-	close(p[1]);
-	return p[0];
-}
-
-static int unix_socket(void)
-{
-	return socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-}
-
 static int ns_directory(void)
 {
 	return open("/proc/self/ns", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
 static const struct fd_case non_ns_cases[] = {
-	{ "a regular file (memfd)", regular_file, true },
-	{ "a pipe", pipe_end, true },
-	{ "a unix socket", unix_socket, true },
+	{ "a regular file (memfd)", open_memfd, true },
+	{ "a pipe", open_pipe_end, true },
+	{ "a unix socket", open_unix_socket, true },
 	{ "the directory /proc/self/ns", ns_directory, true },
 };
 

@@ -114,29 +114,9 @@ static void expect_enotty(struct __test_metadata *_metadata, int fd,
 
 /* --- every NS_GET_* on files that are no namespace --------------------- */
 
-static int regular_file(void)
-{
-	return memfd_create("e04_regular", MFD_CLOEXEC);
-}
-
 static int proc_file(void)
 {
 	return open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-}
-
-static int pipe_end(void)
-{
-	int p[2];
-
-	if (pipe2(p, O_CLOEXEC))
-		return -1;
-	close(p[1]);
-	return p[0];
-}
-
-static int unix_socket(void)
-{
-	return socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 }
 
 static int udp_socket(void)
@@ -148,10 +128,10 @@ static const struct non_ns_file {
 	const char *what;
 	int (*open)(void);
 } non_ns_files[] = {
-	{ "a regular file (memfd)", regular_file },
+	{ "a regular file (memfd)", open_memfd },
 	{ "a procfs file (/proc/self/status)", proc_file },
-	{ "a pipe", pipe_end },
-	{ "a unix socket", unix_socket },
+	{ "a pipe", open_pipe_end },
+	{ "a unix socket", open_unix_socket },
 	{ "a udp socket", udp_socket },
 };
 
