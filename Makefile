@@ -4,7 +4,8 @@
 #   make deps       install the Debian packages and the kselftest headers
 #   make run        run the suite and the benchmarks on the running kernel
 #   make check      the project's own tests (what .ci/run runs)
-#   make help       every target and variable
+#   make matrix     the same on Debian's 6.1, 6.12 and sid kernels under qemu
+#   make help       this text
 #
 # Quiet by default; V=1 shows the commands.  KSFT_DIR=<kernel>/tools/testing/
 # selftests takes kselftest.h and kselftest_harness.h from that tree instead of
@@ -101,5 +102,5 @@ clean:
 	$(Q)rm -rf $(BUILD)
 
 help:
-	@sed -n '2,12s/^# \{0,1\}//p' Makefile
+	@sed -n '2,13s/^# \{0,1\}//p' Makefile
 	@echo "other targets: install INSTALL_PATH=DIR, format, check-format, clean"
