@@ -57,7 +57,13 @@ sanitize: $(SAN_PROGS)
 
 # The headers are never committed: copied from KSFT_DIR when given, else
 # extracted once from Debian's linux-source package into a cache outside git.
-$(KSFT_HDRS) &: harness/fetch-kselftest.sh
+# A change of KSFT_DIR (given, dropped, another tree) fetches them again.
+KSFT_WANT := $(KSFT_INC)/WANT
+$(KSFT_WANT): FORCE
+	@mkdir -p $(@D)
+	@echo '$(KSFT_DIR)' | cmp -s - $@ || echo '$(KSFT_DIR)' >$@
+
+$(KSFT_HDRS) &: harness/fetch-kselftest.sh $(KSFT_WANT)
 	$(Q)KSFT_DIR="$(KSFT_DIR)" harness/fetch-kselftest.sh $(KSFT_INC)
 
 .PHONY: deps deps-packages
