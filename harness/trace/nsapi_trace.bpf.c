@@ -92,9 +92,7 @@ struct task_struct {
 /* Filters, set by user space before load. */
 const volatile __u32 targ_tgid = 0;
 const volatile bool filter_comm = false;
-/* Zero-padded, as bpf_get_current_comm() pads: compared as two words. */
-const volatile char targ_comm[NSAPI_TRACE_COMM_LEN]
-	__attribute__((aligned(8))) = {};
+const volatile char targ_comm[NSAPI_TRACE_COMM_LEN] = {};
 const volatile bool all_clones = false;
 /* The syscall numbers, for the raw_syscalls fallback (per architecture). */
 const volatile long nr_clone = -1;
@@ -105,45 +103,12 @@ const volatile long nr_setns = -1;
 /* Events lost because the ring buffer was full. */
 __u64 drops = 0;
 
-/*
- * What exit needs from entry, per thread: kept small, so that entry's update
- * and exit's lookup copy little.  The event itself is built at exit, in
- * place in the ring buffer.
- */
-struct start {
-	__u32 owner; /* slots: the tid using it, 0 when free */
-	__u32 pad;
-	__u64 ts_ns;
-	__u64 flags;
-	__u64 target_ino;
-	__u64 target_magic;
-	__s32 fd;
-	__u32 syscall;
-	__u32 target_kind;
-	__s32 target_pid;
-	char target_ns[NSAPI_TRACE_NSNAME_LEN];
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 10240);
 	__type(key, __u32);
-	__type(value, struct start);
+	__type(value, struct ns_event);
 } start SEC(".maps");
-
-/*
- * A hash update and delete cost about 0.3 us per call on the development VM;
- * an array slot indexed by tid costs a few ns (the verifier inlines the
- * lookup).  Two threads whose tids share a slot while both are inside a
- * traced call are rare; the later one takes the hash map above instead.
- */
-#define SLOTS 16384
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, SLOTS);
-	__type(key, __u32);
-	__type(value, struct start);
-} slots SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -163,15 +128,17 @@ static __always_inline __u64 wakeup_flag(void)
 	return BPF_RB_NO_WAKEUP;
 }
 
-static __always_inline bool comm_matches(void)
+static __always_inline bool comm_matches(const char *comm)
 {
-	const volatile __u64 *want = (const volatile __u64 *)targ_comm;
-	__u64 comm[NSAPI_TRACE_COMM_LEN / 8];
-
 	if (!filter_comm)
 		return true;
-	bpf_get_current_comm(comm, sizeof(comm));
-	return comm[0] == want[0] && comm[1] == want[1];
+	for (int i = 0; i < NSAPI_TRACE_COMM_LEN; i++) {
+		if (comm[i] != targ_comm[i])
+			return false;
+		if (!comm[i])
+			break;
+	}
+	return true;
 }
 
 static __always_inline bool wanted(__u32 sc, __u64 flags)
@@ -185,17 +152,12 @@ static __always_inline bool wanted(__u32 sc, __u64 flags)
 	return true;
 }
 
-/*
- * Each pointer read once (every read is a helper call, ~40 ns here):
- * task->files->fdt, then max_fds and fd, the file, its inode and its magic.
- */
-static __always_inline void resolve_target(struct start *e)
+static __always_inline void resolve_target(struct ns_event *e)
 {
 	struct task_struct *task = (void *)bpf_get_current_task();
 	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
 	struct file **fds = BPF_CORE_READ(fdt, fd);
 	struct file *file = NULL;
-	struct inode *inode;
 	struct ns_common *ns;
 	struct pid *pid;
 
@@ -204,11 +166,10 @@ static __always_inline void resolve_target(struct start *e)
 		e->target_kind = TARGET_NONE;
 		return;
 	}
-	inode = BPF_CORE_READ(file, f_inode);
-	e->target_magic = BPF_CORE_READ(inode, i_sb, s_magic);
+	e->target_magic = BPF_CORE_READ(file, f_inode, i_sb, s_magic);
 	e->target_kind = TARGET_OTHER;
 	if (e->target_magic == NSFS_MAGIC) {
-		ns = BPF_CORE_READ(inode, i_private);
+		ns = BPF_CORE_READ(file, f_inode, i_private);
 		e->target_kind = TARGET_NS;
 		e->target_ino = BPF_CORE_READ(ns, inum);
 		bpf_probe_read_kernel_str(e->target_ns, sizeof(e->target_ns),
@@ -224,83 +185,47 @@ static __always_inline int on_enter(__u32 sc, __u64 flags, int fd, bool resolve)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id;
-	struct start s = {};
-	struct start *slot;
-	__u32 slot_key, owner;
+	struct ns_event e = {};
 
 	if (targ_tgid && (id >> 32) != targ_tgid)
 		return 0;
 	if (!wanted(sc, flags))
 		return 0;
-	if (!comm_matches())
+	bpf_get_current_comm(e.comm, sizeof(e.comm));
+	if (!comm_matches(e.comm))
 		return 0;
-	s.syscall = sc;
-	s.flags = flags;
-	s.fd = fd;
+	e.pid = id >> 32;
+	e.tid = tid;
+	e.syscall = sc;
+	e.flags = flags;
+	e.fd = fd;
 	if (resolve)
-		resolve_target(&s);
-	s.ts_ns = bpf_ktime_get_ns();
-	slot_key = tid & (SLOTS - 1);
-	slot = bpf_map_lookup_elem(&slots, &slot_key);
-	if (slot) {
-		owner = __sync_val_compare_and_swap(&slot->owner, 0, tid);
-		if (owner == 0 || owner == tid) {
-			s.owner = tid;
-			*slot = s;
-			return 0;
-		}
-	}
-	bpf_map_update_elem(&start, &tid, &s, BPF_ANY);
+		resolve_target(&e);
+	e.ts_ns = bpf_ktime_get_ns();
+	bpf_map_update_elem(&start, &tid, &e, BPF_ANY);
 	return 0;
 }
 
 static __always_inline int on_exit(long ret)
 {
 	__u64 now = bpf_ktime_get_ns();
-	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id;
-	struct ns_event *out;
-	bool in_hash = false;
-	struct start *s;
-	__u32 slot_key;
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct ns_event *e, *out;
 
-	/* Calls of other processes never had an entry: skip the lookup. */
-	if (targ_tgid && (id >> 32) != targ_tgid)
+	e = bpf_map_lookup_elem(&start, &tid);
+	if (!e)
 		return 0;
-	slot_key = tid & (SLOTS - 1);
-	s = bpf_map_lookup_elem(&slots, &slot_key);
-	if (!s || s->owner != tid) {
-		s = bpf_map_lookup_elem(&start, &tid);
-		if (!s)
-			return 0;
-		in_hash = true;
-	}
 	out = bpf_ringbuf_reserve(&events, sizeof(*out), 0);
 	if (!out) {
 		__sync_fetch_and_add(&drops, 1);
 		goto out;
 	}
-	out->ts_ns = s->ts_ns;
-	out->dur_ns = now - s->ts_ns;
-	out->flags = s->flags;
+	__builtin_memcpy(out, e, sizeof(*out));
 	out->ret = ret;
-	out->target_ino = s->target_ino;
-	out->target_magic = s->target_magic;
-	out->pid = id >> 32;
-	out->tid = tid;
-	out->fd = s->fd;
-	out->syscall = s->syscall;
-	out->target_kind = s->target_kind;
-	out->target_pid = s->target_pid;
-	__builtin_memcpy(out->target_ns, s->target_ns, sizeof(out->target_ns));
-	/* The same task as at entry: its comm, fetched into the event. */
-	bpf_get_current_comm(out->comm, sizeof(out->comm));
+	out->dur_ns = now - e->ts_ns;
 	bpf_ringbuf_submit(out, wakeup_flag());
 out:
-	if (in_hash)
-		bpf_map_delete_elem(&start, &tid);
-	else /* after the reads above: frees the slot */
-		__sync_lock_test_and_set(&s->owner, 0);
+	bpf_map_delete_elem(&start, &tid);
 	return 0;
 }
 
