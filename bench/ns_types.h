@@ -40,21 +40,10 @@ enum ns_index {
 extern const struct ns_type ns_types[];
 extern const unsigned int ns_types_count;
 
-/* The clone3() argument up to CLONE_ARGS_SIZE_VER0. */
-struct bench_clone_args {
-	uint64_t flags;
-	uint64_t pidfd;
-	uint64_t child_tid;
-	uint64_t parent_tid;
-	uint64_t exit_signal;
-	uint64_t stack;
-	uint64_t stack_size;
-	uint64_t tls;
-};
-
-static inline long sys_clone3(struct bench_clone_args *args)
+/* clone3() with the fields up to CLONE_ARGS_SIZE_VER0. */
+static inline long sys_clone3(struct nsapi_clone_args *args)
 {
-	return syscall(__NR_clone3, args, sizeof(*args));
+	return syscall(__NR_clone3, args, CLONE_ARGS_SIZE_VER0);
 }
 
 /* clone() without a new stack: fork semantics, no glibc atfork handlers. */

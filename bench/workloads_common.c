@@ -56,7 +56,7 @@ void bench_close_fds(struct bench_ctx *ctx)
 
 static pid_t clone_helper(unsigned long clone_flags)
 {
-	struct bench_clone_args args = {
+	struct nsapi_clone_args args = {
 		.flags = clone_flags,
 		.exit_signal = SIGCHLD,
 	};

@@ -70,7 +70,7 @@ static long op_clone(struct bench_ctx *ctx)
 
 static long op_clone3(struct bench_ctx *ctx)
 {
-	struct bench_clone_args args = { .exit_signal = SIGCHLD };
+	struct nsapi_clone_args args = { .exit_signal = SIGCHLD };
 	pid_t pid = (pid_t)sys_clone3(&args);
 
 	(void)ctx;

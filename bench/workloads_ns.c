@@ -170,7 +170,7 @@ static long op_clone_new(struct bench_ctx *ctx)
 
 static long op_clone3_new(struct bench_ctx *ctx)
 {
-	struct bench_clone_args args = {
+	struct nsapi_clone_args args = {
 		.flags = (uint64_t)ctx->t->flag,
 		.exit_signal = SIGCHLD,
 	};

@@ -31,6 +31,24 @@
 #define __NR_pidfd_open 434
 #endif
 
+/* The clone3() argument, as of Linux 5.7 (CLONE_ARGS_SIZE_VER2). */
+struct nsapi_clone_args {
+	uint64_t flags;
+	uint64_t pidfd;
+	uint64_t child_tid;
+	uint64_t parent_tid;
+	uint64_t exit_signal;
+	uint64_t stack;
+	uint64_t stack_size;
+	uint64_t tls;
+	uint64_t set_tid;
+	uint64_t set_tid_size;
+	uint64_t cgroup;
+};
+#define CLONE_ARGS_SIZE_VER0 64
+#define CLONE_ARGS_SIZE_VER1 80
+#define CLONE_ARGS_SIZE_VER2 88
+
 /* ioctl_ns(2) requests on an nsfs file. */
 #define NSIO 0xb7
 #ifndef NS_GET_USERNS

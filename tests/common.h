@@ -37,24 +37,6 @@
 
 #include "ns_uapi.h"
 
-/* The clone3() argument, as of Linux 5.7 (CLONE_ARGS_SIZE_VER2). */
-struct nsapi_clone_args {
-	uint64_t flags;
-	uint64_t pidfd;
-	uint64_t child_tid;
-	uint64_t parent_tid;
-	uint64_t exit_signal;
-	uint64_t stack;
-	uint64_t stack_size;
-	uint64_t tls;
-	uint64_t set_tid;
-	uint64_t set_tid_size;
-	uint64_t cgroup;
-};
-#define CLONE_ARGS_SIZE_VER0 64
-#define CLONE_ARGS_SIZE_VER1 80
-#define CLONE_ARGS_SIZE_VER2 88
-
 enum ns_index {
 	NS_cgroup,
 	NS_ipc,
@@ -612,6 +594,68 @@ static inline int wait_child(pid_t pid)
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	return 128 + WTERMSIG(status);
+}
+
+/*
+ * pipe2(O_CLOEXEC) for each int[2] given, the list ending with NULL: all of
+ * them or none, so that an error path leaks no descriptor.  Returns 0, or
+ * -1 with errno from the pipe2() that failed.
+ */
+static inline __attribute__((sentinel)) int open_pipes(int *fds, ...)
+{
+	int *p, *q, saved;
+	va_list ap, again;
+
+	va_start(ap, fds);
+	va_copy(again, ap);
+	for (p = fds; p; p = va_arg(ap, int *)) {
+		if (!pipe2(p, O_CLOEXEC))
+			continue;
+		saved = errno;
+		for (q = fds; q != p; q = va_arg(again, int *)) {
+			close(q[0]);
+			close(q[1]);
+		}
+		va_end(again);
+		va_end(ap);
+		errno = saved;
+		return -1;
+	}
+	va_end(again);
+	va_end(ap);
+	return 0;
+}
+
+/*
+ * What @probe(@t) computes in a child made by clone3() with @flags, that is
+ * in new namespaces of those types, sent back over a pipe.  The child has
+ * exited when this returns, so its namespaces are gone.  Returns 0, with
+ * errno set, when the child could not be made or did not report.
+ */
+static inline uint64_t
+probe_in_new_ns(uint64_t flags, uint64_t (*probe)(const struct ns_type *),
+		const struct ns_type *t)
+{
+	uint64_t value = 0;
+	int fds[2];
+	pid_t pid;
+
+	if (open_pipes(fds, NULL))
+		return 0;
+	pid = clone3_child(flags);
+	if (pid == 0) {
+		value = probe(t);
+		_exit(write(fds[1], &value, sizeof(value)) == sizeof(value) ?
+			      0 :
+			      1);
+	}
+	close(fds[1]);
+	if (pid > 0 && read(fds[0], &value, sizeof(value)) != sizeof(value))
+		value = 0;
+	close(fds[0]);
+	if (pid > 0 && wait_child(pid) != 0)
+		value = 0;
+	return value;
 }
 
 /* Checked one-byte handshakes over a pipe. */

@@ -182,8 +182,7 @@ static int start_child(struct probe_child *c, int flags)
 {
 	int ready[2], go[2], report[2];
 
-	if (pipe2(ready, O_CLOEXEC) || pipe2(go, O_CLOEXEC) ||
-	    pipe2(report, O_CLOEXEC))
+	if (open_pipes(ready, go, report, NULL))
 		return -errno;
 	fflush(NULL);
 	c->pid = fork_child();

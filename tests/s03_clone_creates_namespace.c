@@ -70,7 +70,7 @@ static int start_child(struct clone_child *c, pid_t (*create_fn)(int flags),
 {
 	int mask[2], go[2];
 
-	if (pipe2(mask, O_CLOEXEC) || pipe2(go, O_CLOEXEC))
+	if (open_pipes(mask, go, NULL))
 		return -errno;
 	fflush(NULL);
 	c->pid = create_fn(flags);

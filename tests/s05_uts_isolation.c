@@ -112,8 +112,7 @@ static int start_uts_child(struct uts_probe *p, bool set)
 {
 	int un[2], go[2], report[2];
 
-	if (pipe2(un, O_CLOEXEC) || pipe2(go, O_CLOEXEC) ||
-	    pipe2(report, O_CLOEXEC))
+	if (open_pipes(un, go, report, NULL))
 		return -errno;
 	fflush(NULL);
 	p->pid = fork_child();

@@ -132,8 +132,8 @@ static int start_member(struct member *m, const struct ns_type *ns)
 	int ready[2], go[2], report[2];
 	struct stat parent_ns;
 
-	if (ns_stat(0, ns->name, &parent_ns) || pipe2(ready, O_CLOEXEC) ||
-	    pipe2(go, O_CLOEXEC) || pipe2(report, O_CLOEXEC))
+	if (ns_stat(0, ns->name, &parent_ns) ||
+	    open_pipes(ready, go, report, NULL))
 		return -errno;
 	fflush(NULL);
 	m->pid = clone_into_new(ns->flag);

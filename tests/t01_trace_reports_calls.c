@@ -82,8 +82,7 @@ static int tracer_start(struct tracer *t, const char *path,
 {
 	int out[2], err[2], ready[2], ret;
 
-	if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) ||
-	    pipe2(ready, O_CLOEXEC))
+	if (open_pipes(out, err, ready, NULL))
 		return -errno;
 	fflush(NULL);
 	t->pid = fork_child();
@@ -168,8 +167,7 @@ static int child_start(struct child *c, const char *comm,
 {
 	int go[2], report[2], prepared[2];
 
-	if (pipe2(go, O_CLOEXEC) || pipe2(report, O_CLOEXEC) ||
-	    pipe2(prepared, O_CLOEXEC))
+	if (open_pipes(go, report, prepared, NULL))
 		return -errno;
 	fflush(NULL);
 	c->pid = fork_child();

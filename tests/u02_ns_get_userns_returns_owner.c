@@ -41,7 +41,7 @@ static int hold_in_new_userns(const struct ns_type *t, struct holder *h)
 	int ready[2], release[2];
 	int clone_flags = CLONE_NEWUSER | (t->flag & ~CLONE_NEWTIME);
 
-	if (pipe2(ready, O_CLOEXEC) || pipe2(release, O_CLOEXEC))
+	if (open_pipes(ready, release, NULL))
 		return -errno;
 	fflush(NULL);
 	h->pid = clone_child(clone_flags);

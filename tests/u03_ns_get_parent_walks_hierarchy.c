@@ -73,7 +73,7 @@ static int hold_in_new_ns(const struct ns_type *t, struct holder *h)
 {
 	int result[2], release[2], ret;
 
-	if (pipe2(result, O_CLOEXEC) || pipe2(release, O_CLOEXEC))
+	if (open_pipes(result, release, NULL))
 		return -errno;
 	fflush(NULL);
 	h->pid = clone_child(CLONE_NEWUSER | t->flag);

@@ -72,7 +72,7 @@ static int start_creator(struct creator *c, struct answer *inside)
 {
 	int answer[2], release[2];
 
-	if (pipe2(answer, O_CLOEXEC) || pipe2(release, O_CLOEXEC))
+	if (open_pipes(answer, release, NULL))
 		return -errno;
 	fflush(NULL);
 	c->pid = fork_child();

@@ -57,8 +57,7 @@ static int start_members(struct pidns_members *m)
 {
 	int go[2], report[2], hold[2];
 
-	if (pipe2(go, O_CLOEXEC) || pipe2(report, O_CLOEXEC) ||
-	    pipe2(hold, O_CLOEXEC))
+	if (open_pipes(go, report, hold, NULL))
 		return -errno;
 	fflush(NULL);
 	m->init = fork_child();
@@ -188,7 +187,7 @@ static pid_t clone_init(int *report_fd, int *go_fd)
 	int go[2], report[2];
 	pid_t pid;
 
-	if (pipe2(go, O_CLOEXEC) || pipe2(report, O_CLOEXEC))
+	if (open_pipes(go, report, NULL))
 		return -errno;
 	fflush(NULL);
 	pid = clone_child(CLONE_NEWPID);

@@ -90,36 +90,20 @@ TEST_F(ns_id, id_is_nonzero_and_same_through_every_fd)
 		close(fds[i]);
 }
 
+/* The id of the caller's own namespace of type @t (run in a new one). */
+static uint64_t own_id_of_type(const struct ns_type *t)
+{
+	return own_ns_id(t->name);
+}
+
 /*
- * Id of a namespace of type @t made for a child by clone3() (the only
- * call that takes every CLONE_NEW* flag), read by the child, which then
- * exits and so frees the namespace.  Returns 0 with errno on failure.
+ * Id of a namespace of type @t made for a child by clone3() (the only call
+ * that takes every CLONE_NEW* flag), read by the child, which then exits
+ * and so frees the namespace.  Returns 0 with errno on failure.
  */
 static uint64_t id_of_new_namespace(const struct ns_type *t)
 {
-	struct nsapi_clone_args args = {
-		.flags = t->flag,
-		.exit_signal = SIGCHLD,
-	};
-	uint64_t id = 0;
-	int pipefd[2];
-	pid_t pid;
-
-	if (pipe2(pipefd, O_CLOEXEC))
-		return 0;
-	fflush(NULL);
-	pid = clone3_child_args(&args, CLONE_ARGS_SIZE_VER0);
-	if (pid == 0) {
-		id = own_ns_id(t->name);
-		_exit(write(pipefd[1], &id, sizeof(id)) == sizeof(id) ? 0 : 1);
-	}
-	close(pipefd[1]);
-	if (pid > 0 && read(pipefd[0], &id, sizeof(id)) != sizeof(id))
-		id = 0;
-	close(pipefd[0]);
-	if (pid > 0 && wait_child(pid) != 0)
-		id = 0;
-	return id;
+	return probe_in_new_ns(t->flag, own_id_of_type, t);
 }
 
 /* Each new namespace gets a fresh id, even after the last one was freed. */

@@ -112,34 +112,18 @@ TEST_F(init_ino, initial_namespace_has_its_fixed_inode)
 	       t->name, (unsigned long)st.st_ino, want->ino);
 }
 
+/* The inode of the caller's own namespace of type @t, 0 on error. */
+static uint64_t own_ino_of_type(const struct ns_type *t)
+{
+	struct stat st;
+
+	return ns_stat(0, t->name, &st) ? 0 : st.st_ino;
+}
+
 /* Inode of a new namespace of type @t, read by a clone3() child. */
 static unsigned long ino_of_new_namespace(const struct ns_type *t)
 {
-	struct nsapi_clone_args args = {
-		.flags = t->flag,
-		.exit_signal = SIGCHLD,
-	};
-	unsigned long ino = 0;
-	int pipefd[2];
-	struct stat st;
-	pid_t pid;
-
-	if (pipe2(pipefd, O_CLOEXEC))
-		return 0;
-	fflush(NULL);
-	pid = clone3_child_args(&args, CLONE_ARGS_SIZE_VER0);
-	if (pid == 0) {
-		ino = ns_stat(0, t->name, &st) ? 0 : st.st_ino;
-		_exit(write(pipefd[1], &ino, sizeof(ino)) == sizeof(ino) ? 0 :
-									   1);
-	}
-	close(pipefd[1]);
-	if (pid > 0 && read(pipefd[0], &ino, sizeof(ino)) != sizeof(ino))
-		ino = 0;
-	close(pipefd[0]);
-	if (pid > 0 && wait_child(pid) != 0)
-		ino = 0;
-	return ino;
+	return probe_in_new_ns(t->flag, own_ino_of_type, t);
 }
 
 /* Any other namespace gets a dynamic number, never a reserved one. */

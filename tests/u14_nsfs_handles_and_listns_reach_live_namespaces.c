@@ -159,7 +159,7 @@ static int start_holder(struct ns_holder *c, int flag)
 	int ready[2], go[2];
 	pid_t pid;
 
-	if (pipe2(ready, O_CLOEXEC) || pipe2(go, O_CLOEXEC))
+	if (open_pipes(ready, go, NULL))
 		return -errno;
 	fflush(NULL);
 	pid = fork_child();
