@@ -1,7 +1,9 @@
 #!/bin/bash
 # Print what a test run must leave as it found it: the host's hostname and
 # domain name, its mount table, its network links and the namespaces of the
-# process that runs the checks.  Two snapshots must compare equal.
+# process that runs the checks, and no temporary directory of ours left in
+# the cache (kernels and headers stay there on purpose).  Two snapshots must
+# compare equal.
 set -euo pipefail
 
 echo "hostname: $(cat /proc/sys/kernel/hostname)"
@@ -16,3 +18,10 @@ awk '{ sep = 0; for (i = 7; i <= NF; i++) if ($i == "-") sep = i;
 	/proc/self/mountinfo
 echo "links:"
 ip -o link show | awk '{ print "  " $2, $3 }' | sed 's/@[^:]*:/:/'
+if [ "$(id -u)" = 0 ]; then
+	cache=${NSAPI_CACHE:-/var/cache/nsapi}
+else
+	cache=${NSAPI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nsapi}
+fi
+echo "cache temporaries:"
+find "$cache" -maxdepth 2 -name 'tmp.*' 2>/dev/null | sort | sed 's/^/  /'

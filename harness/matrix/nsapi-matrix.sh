@@ -337,4 +337,7 @@ if [ $prune = 1 ]; then
 fi
 report_args=(--results "$results" --wall "$wall" --accel "$accel")
 [ $report = 1 ] || report_args+=(--ktap-only)
-exec "$here/report.sh" "${report_args[@]}" "${run_dirs[@]}"
+# Not exec: the EXIT trap must still remove $work.
+rc=0
+"$here/report.sh" "${report_args[@]}" "${run_dirs[@]}" || rc=$?
+exit $rc
