@@ -5,17 +5,20 @@
  * A worker makes a known sequence (100 unshare(CLONE_NEWUTS), 10 setns() of
  * a UTS fd with nstype CLONE_NEWNET, which fail with EINVAL, and one clone3()
  * with CLONE_NEWPID|CLONE_NEWNET) while a second process makes similar calls
- * as noise; the tracer, filtered to the worker by pid or by comm, must print
- * one JSON line per call of the worker and nothing else.
+ * as noise; the tracer, filtered to the worker by pid or by comm, attached
+ * either way (btf: sys_enter/sys_exit as BTF raw tracepoints; perf: the
+ * syscalls/ events), must print one JSON line per call of the worker and
+ * nothing else.
  *
  * Not a kernel behavior: the check of the project's optional eBPF tracer
  * (harness/trace/README.md).  SKIPs with the tracer's own one-line reason
- * when tracing is unavailable (no root or CAP_BPF, no bpf(), no tracefs, or
- * the tracer was not built).  The tracer is $NSAPI_TRACE, else ../nsapi-trace
+ * when tracing is unavailable (no root or CAP_BPF, no bpf(), no kernel BTF,
+ * no tracefs for perf, or the tracer was not built).  The tracer is $NSAPI_TRACE, else ../nsapi-trace
  * next to this program's directory.
  *
  * Man pages: bpf(2), perf_event_open(2); the kernel's
- * Documentation/trace/events.rst for the syscalls/ tracepoints.
+ * Documentation/trace/events.rst for the syscalls/ tracepoints and
+ * Documentation/bpf/ for BTF raw tracepoints.
  *
  * The common simplification is that a tracer sees every system call made.
  * It sees those that reach the tracepoint: a call a seccomp filter answers
@@ -72,15 +75,24 @@ struct tracer {
 	int err_fd; /* its stderr */
 };
 
+#define MAX_OPTS 8
+
 /*
- * Start `nsapi-trace --json FILTER -d 60 --ready-fd 3`, as uid 65534 when
- * @as_nobody; -errno on failure.
+ * Start `nsapi-trace --json OPTS... -d 60 --ready-fd 3` (@opts ends with
+ * NULL), as uid 65534 when @as_nobody; -errno on failure.
  */
 static int tracer_start(struct tracer *t, const char *path,
-			const char *filter_opt, const char *filter_arg,
-			int *ready_fd, bool as_nobody)
+			const char *const *opts, int *ready_fd, bool as_nobody)
 {
-	int out[2], err[2], ready[2], ret;
+	const char *argv[MAX_OPTS + 7] = { path, "--json" };
+	int out[2], err[2], ready[2], ret, n = 2;
+
+	for (; *opts && n < MAX_OPTS + 2; opts++)
+		argv[n++] = *opts;
+	argv[n++] = "-d";
+	argv[n++] = "60";
+	argv[n++] = "--ready-fd";
+	argv[n++] = "3";
 
 	if (open_pipes(out, err, ready, NULL))
 		return -errno;
@@ -97,8 +109,7 @@ static int tracer_start(struct tracer *t, const char *path,
 				strerror(-ret));
 			_exit(1);
 		}
-		execl(path, path, "--json", filter_opt, filter_arg, "-d", "60",
-		      "--ready-fd", "3", (char *)NULL);
+		execv(path, (char *const *)argv);
 		dprintf(2, "exec %s: %s\n", path, strerror(errno));
 		_exit(127);
 	}
@@ -238,8 +249,12 @@ static bool call_matches(const char *line, const struct expected_call *e)
 	       !strcmp(err, e->err ? e->err : "null");
 }
 
-/* setns's extra fields: the nstype, and the target the fd names. */
-static void check_setns(struct __test_metadata *_metadata, const char *line)
+/*
+ * setns's extra fields: the nstype, and the target the fd names, which the
+ * tracer resolves with kernel BTF (not in raw mode, which needs none).
+ */
+static void check_setns(struct __test_metadata *_metadata, const char *line,
+			bool named)
 {
 	char target[64], want[64];
 	struct stat st;
@@ -249,9 +264,7 @@ static void check_setns(struct __test_metadata *_metadata, const char *line)
 	ASSERT_EQ(0, ns_stat(0, "uts", &st));
 	snprintf(want, sizeof(want), "uts:[%lu]", (unsigned long)st.st_ino);
 	ASSERT_TRUE(json_get(line, "target", target, sizeof(target)));
-	/* null: the kernel has no BTF to resolve it with. */
-	if (strcmp(target, "null"))
-		EXPECT_STREQ(want, target);
+	EXPECT_STREQ(named ? want : "null", target);
 }
 
 static int count_lines(const char *s)
@@ -293,14 +306,37 @@ FIXTURE(trace)
 FIXTURE_VARIANT(trace)
 {
 	bool by_comm; /* filter with -c WORKER_COMM, else -p worker pid */
+	const char *attach; /* --attach: auto, btf or perf */
+	bool no_target; /* --no-target */
 };
 
+/* The default way in (auto) is btf where it loads: ask for it by name. */
 FIXTURE_VARIANT_ADD(trace, filtered_by_pid){
 	.by_comm = false,
+	.attach = "btf",
 };
 
 FIXTURE_VARIANT_ADD(trace, filtered_by_comm){
 	.by_comm = true,
+	.attach = "auto",
+};
+
+/* The other way in (per-syscall perf events), with both filters. */
+FIXTURE_VARIANT_ADD(trace, perf_events_by_pid){
+	.by_comm = false,
+	.attach = "perf",
+};
+
+FIXTURE_VARIANT_ADD(trace, perf_events_by_comm){
+	.by_comm = true,
+	.attach = "perf",
+};
+
+/* What nsapi bench --trace runs: setns's target left out. */
+FIXTURE_VARIANT_ADD(trace, no_target_by_comm){
+	.by_comm = true,
+	.attach = "auto",
+	.no_target = true,
 };
 
 FIXTURE_SETUP(trace)
@@ -326,9 +362,16 @@ FIXTURE_TEARDOWN(trace)
 
 /* Start the tracer filtered to the worker; SKIP with its reason if it can't. */
 static void start_filtered_tracer(struct __test_metadata *_metadata,
-				  FIXTURE_DATA(trace) * self, bool by_comm)
+				  FIXTURE_DATA(trace) * self,
+				  const FIXTURE_VARIANT(trace) * variant)
 {
 	char path[PATH_MAX], pid[16], reason[512];
+	const char *opts[] = { "--attach",
+			       variant->attach,
+			       variant->by_comm ? "-c" : "-p",
+			       variant->by_comm ? WORKER_COMM : pid,
+			       variant->no_target ? "--no-target" : NULL,
+			       NULL };
 	int ready_fd, status;
 
 	ASSERT_EQ(0, tracer_path(path, sizeof(path)));
@@ -336,9 +379,7 @@ static void start_filtered_tracer(struct __test_metadata *_metadata,
 		SKIP(return, "tracer %.200s not built: %s", path,
 			   strerror(errno));
 	snprintf(pid, sizeof(pid), "%d", self->worker.pid);
-	ASSERT_EQ(0,
-		  tracer_start(&self->tracer, path, by_comm ? "-c" : "-p",
-			       by_comm ? WORKER_COMM : pid, &ready_fd, false));
+	ASSERT_EQ(0, tracer_start(&self->tracer, path, opts, &ready_fd, false));
 	if (sync_wait(ready_fd) == 0) {
 		close(ready_fd);
 		return;
@@ -380,7 +421,7 @@ static void run_children(struct __test_metadata *_metadata,
 }
 
 static void check_lines(struct __test_metadata *_metadata, char *out,
-			pid_t worker)
+			pid_t worker, bool named)
 {
 	int counts[ARRAY_SIZE(expected)] = {}, total = 0;
 	long long last_ts = 0;
@@ -408,7 +449,7 @@ static void check_lines(struct __test_metadata *_metadata, char *out,
 				EXPECT_LT(0, json_num(line, "ret"));
 			}
 			if (!strcmp(e->syscall, "setns"))
-				check_setns(_metadata, line);
+				check_setns(_metadata, line, named);
 		}
 		EXPECT_TRUE(known)
 		TH_LOG("unexpected call: %s", line);
@@ -430,7 +471,7 @@ TEST_F(trace, reports_exactly_the_calls_of_the_filtered_process)
 	ASSERT_EQ(0, child_start(&self->worker, WORKER_COMM, worker_calls));
 	ASSERT_EQ(0, child_start(&self->noise, NOISE_COMM, noise_calls));
 	self->worker_pid = self->worker.pid;
-	start_filtered_tracer(_metadata, self, variant->by_comm);
+	start_filtered_tracer(_metadata, self, variant);
 	if (self->tracer.pid < 0)
 		return;
 	run_children(_metadata, self);
@@ -442,7 +483,8 @@ TEST_F(trace, reports_exactly_the_calls_of_the_filtered_process)
 	child_report(self->tracer.err_fd, err, sizeof(err));
 	ASSERT_EQ(0, status)
 	TH_LOG("tracer stderr: %s", err);
-	check_lines(_metadata, self->out, self->worker_pid);
+	check_lines(_metadata, self->out, self->worker_pid,
+		    !variant->no_target);
 	if (_metadata->exit_code != KSFT_PASS && err[0])
 		TH_LOG("tracer stderr: %s", err);
 }
@@ -454,6 +496,7 @@ TEST_F(trace, reports_exactly_the_calls_of_the_filtered_process)
 TEST(unprivileged_tracer_exits_4_with_one_line)
 {
 	char path[PATH_MAX], out[512];
+	const char *opts[] = { "-p", "1", NULL };
 	struct tracer t;
 	int ready_fd;
 
@@ -464,7 +507,7 @@ TEST(unprivileged_tracer_exits_4_with_one_line)
 	if (access(path, X_OK))
 		SKIP(return, "tracer %.200s not built: %s", path,
 			   strerror(errno));
-	ASSERT_EQ(0, tracer_start(&t, path, "-p", "1", &ready_fd, true));
+	ASSERT_EQ(0, tracer_start(&t, path, opts, &ready_fd, true));
 	EXPECT_NE(0, sync_wait(ready_fd));
 	close(ready_fd);
 	EXPECT_EQ(SKIP_STATUS, wait_child(t.pid));

@@ -93,14 +93,21 @@ static const struct flag_name {
 	{ 0x00000100ULL, "CLONE_VM" },
 };
 
+/* How the programs reach the syscalls (nsapi_trace.bpf.c's header). */
+enum attach_mode { ATTACH_AUTO, ATTACH_BTF, ATTACH_PERF };
+
+static const char *const attach_names[] = { "auto", "btf", "perf" };
+
 static struct env {
 	pid_t pid;
+	enum attach_mode attach;
 	char comm[NSAPI_TRACE_COMM_LEN];
 	long duration_sec;
 	int ready_fd;
 	bool json;
 	bool hist;
 	bool all_clones;
+	bool no_target;
 	bool check_only;
 	bool verbose;
 	long long mono_to_real_ns;
@@ -136,7 +143,8 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 
 static const char usage_text[] =
 	"usage: nsapi trace [-p PID] [-c COMM] [-d SECONDS] [--json] [--hist]\n"
-	"                   [-a] [--ready-fd N] [--check] [-v]\n"
+	"                   [-a] [--no-target] [--attach MODE] [--ready-fd N]\n"
+	"                   [--check] [-v]\n"
 	"Trace clone, clone3, unshare and setns system-wide (or one process).\n"
 	"  -p, --pid PID       only the process (thread group) PID\n"
 	"  -c, --comm COMM     only tasks whose comm is COMM (<= 15 chars)\n"
@@ -145,8 +153,12 @@ static const char usage_text[] =
 	"  -H, --hist          log2 latency histograms per syscall and flags\n"
 	"                      at the end, instead of one line per call\n"
 	"  -a, --all-clones    also clone/clone3 without CLONE_NEW* flags\n"
+	"      --no-target     do not name what setns()'s fd refers to (cheaper)\n"
+	"      --attach MODE   auto (default: btf, else perf), btf (tp_btf\n"
+	"                      sys_enter/sys_exit), perf (syscalls/ events)\n"
 	"      --ready-fd N    write one byte to fd N once attached\n"
-	"      --check         only check that tracing works here (0 or 4)\n"
+	"      --check         only check that tracing works here (0 or 4);\n"
+	"                      prints the attach mode it would use\n"
 	"  -v, --verbose       show libbpf's log\n"
 	"Exit status: 0 done, 1 error, 2 bad usage, 4 tracing unavailable.\n";
 
@@ -179,9 +191,18 @@ static void check_options(void)
 		die(EXIT_USAGE, "--json and --hist exclude each other");
 }
 
+static enum attach_mode parse_attach(const char *s)
+{
+	for (size_t i = 0; i < sizeof(attach_names) / sizeof(*attach_names);
+	     i++)
+		if (!strcmp(s, attach_names[i]))
+			return (enum attach_mode)i;
+	die(EXIT_USAGE, "bad --attach '%s': expected auto, btf or perf", s);
+}
+
 static void parse_args(int argc, char **argv)
 {
-	enum { OPT_READY_FD = 256, OPT_CHECK };
+	enum { OPT_READY_FD = 256, OPT_CHECK, OPT_ATTACH, OPT_NO_TARGET };
 	static const struct option opts[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "comm", required_argument, NULL, 'c' },
@@ -189,6 +210,8 @@ static void parse_args(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "hist", no_argument, NULL, 'H' },
 		{ "all-clones", no_argument, NULL, 'a' },
+		{ "attach", required_argument, NULL, OPT_ATTACH },
+		{ "no-target", no_argument, NULL, OPT_NO_TARGET },
 		{ "ready-fd", required_argument, NULL, OPT_READY_FD },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -230,6 +253,12 @@ static void parse_args(int argc, char **argv)
 			break;
 		case OPT_CHECK:
 			env.check_only = true;
+			break;
+		case OPT_ATTACH:
+			env.attach = parse_attach(optarg);
+			break;
+		case OPT_NO_TARGET:
+			env.no_target = true;
 			break;
 		case 'v':
 			env.verbose = true;
@@ -687,15 +716,42 @@ static int signal_ready(void)
 
 /* --- open, configure, load, attach ------------------------------------- */
 
-static void configure(struct nsapi_trace *skel, enum tp_family family)
+/* The programs read kernel structures through CO-RE: no BTF, no loading. */
+static void require_kernel_btf(void)
+{
+	if (access("/sys/kernel/btf/vmlinux", R_OK))
+		die(EXIT_UNAVAILABLE,
+		    "no kernel BTF: /sys/kernel/btf/vmlinux: %s "
+		    "(CONFIG_DEBUG_INFO_BTF=n?)",
+		    strerror(errno));
+}
+
+/* Does the program in section @sec belong to @mode? */
+static bool in_mode(const char *sec, enum attach_mode mode,
+		    enum tp_family family)
+{
+	const char *prefix = "";
+
+	if (mode == ATTACH_BTF)
+		prefix = "tp_btf/";
+	else if (mode == ATTACH_PERF)
+		prefix = family == TP_SYSCALLS ? "tracepoint/syscalls/" :
+						 "tracepoint/raw_syscalls/";
+	return *prefix && !strncmp(sec, prefix, strlen(prefix));
+}
+
+/* Filters into the read-only data, @mode's programs on; how many. */
+static int configure(struct nsapi_trace *skel, enum attach_mode mode,
+		     enum tp_family family)
 {
 	struct bpf_program *prog;
-	bool btf = access("/sys/kernel/btf/vmlinux", R_OK) == 0;
+	int n = 0;
 
 	skel->rodata->targ_tgid = env.pid;
 	skel->rodata->filter_comm = env.comm[0] != '\0';
 	memcpy((char *)skel->rodata->targ_comm, env.comm, sizeof(env.comm));
 	skel->rodata->all_clones = env.all_clones;
+	skel->rodata->resolve_targets = !env.no_target;
 	skel->rodata->nr_clone = SYS_clone;
 	skel->rodata->nr_clone3 = __NR_clone3;
 	skel->rodata->nr_unshare = SYS_unshare;
@@ -703,19 +759,16 @@ static void configure(struct nsapi_trace *skel, enum tp_family family)
 
 	bpf_object__for_each_program(prog, skel->obj)
 	{
-		const char *sec = bpf_program__section_name(prog);
-		bool raw = strstr(sec, "/raw_syscalls/") != NULL;
-		bool load = (family == TP_RAW_SYSCALLS) == raw;
+		bool on =
+			in_mode(bpf_program__section_name(prog), mode, family);
 
-		if (prog == skel->progs.setns_enter)
-			load = load && !btf;
-		if (prog == skel->progs.setns_enter_target)
-			load = load && btf;
-		bpf_program__set_autoload(prog, load);
+		bpf_program__set_autoload(prog, on);
+		n += on;
 	}
+	return n;
 }
 
-static int attach(struct nsapi_trace *skel)
+static int attach(struct nsapi_trace *skel, char *why, size_t len)
 {
 	struct bpf_program *prog;
 	struct bpf_link *link;
@@ -726,12 +779,11 @@ static int attach(struct nsapi_trace *skel)
 			continue;
 		link = bpf_program__attach(prog);
 		if (!link) {
-			fprintf(stderr,
-				"nsapi trace: attaching %s to %s: %s%s\n",
-				bpf_program__name(prog),
-				bpf_program__section_name(prog),
-				strerror(errno),
-				env.verbose ? "" : " (-v shows libbpf's log)");
+			snprintf(why, len, "attaching %s to %s: %s%s",
+				 bpf_program__name(prog),
+				 bpf_program__section_name(prog),
+				 strerror(errno),
+				 env.verbose ? "" : " (-v shows libbpf's log)");
 			return -1;
 		}
 		/* The skeleton's destroy frees what it finds here. */
@@ -740,6 +792,74 @@ static int attach(struct nsapi_trace *skel)
 				*skel->skeleton->progs[i].link = link;
 	}
 	return 0;
+}
+
+/* Open, load and attach in @mode; NULL, with the reason in @why, if not. */
+static struct nsapi_trace *open_mode(enum attach_mode mode, char *why,
+				     size_t len)
+{
+	enum tp_family family = TP_SYSCALLS;
+	struct nsapi_trace *skel;
+	int err;
+
+	if (mode == ATTACH_PERF)
+		family = require_tracepoints();
+	skel = nsapi_trace__open();
+	if (!skel) {
+		snprintf(why, len, "opening the BPF object: %s",
+			 strerror(errno));
+		return NULL;
+	}
+	if (!configure(skel, mode, family)) {
+		snprintf(why, len, "no %s programs built for this architecture",
+			 attach_names[mode]);
+		goto fail;
+	}
+	err = nsapi_trace__load(skel);
+	if (err) {
+		snprintf(why, len, "loading the BPF programs (%s): %s%s",
+			 attach_names[mode], strerror(-err),
+			 env.verbose ? "" : " (-v shows the verifier's log)");
+		goto fail;
+	}
+	if (!attach(skel, why, len))
+		return skel;
+fail:
+	nsapi_trace__destroy(skel);
+	return NULL;
+}
+
+/*
+ * The cheapest mode that works (or the one asked for); exits 4 with the
+ * first failure's reason when none does.
+ */
+static struct nsapi_trace *open_any(enum attach_mode *used)
+{
+	enum attach_mode modes[2];
+	char why[512], first[512] = "";
+	struct nsapi_trace *skel;
+	int n = 0;
+
+	if (env.attach != ATTACH_AUTO) {
+		modes[n++] = env.attach;
+	} else {
+		modes[n++] = ATTACH_BTF;
+		modes[n++] = ATTACH_PERF;
+	}
+	for (int i = 0; i < n; i++) {
+		skel = open_mode(modes[i], why, sizeof(why));
+		if (skel) {
+			*used = modes[i];
+			return skel;
+		}
+		if (env.verbose)
+			fprintf(stderr, "nsapi trace: %s: %s\n",
+				attach_names[modes[i]], why);
+		if (!first[0])
+			snprintf(first, sizeof(first), "%s", why);
+	}
+	die(EXIT_UNAVAILABLE, "%s%s", first,
+	    n > 1 ? "; the other attach modes failed too (-v: why)" : "");
 }
 
 /*
@@ -809,34 +929,24 @@ out:
 int main(int argc, char **argv)
 {
 	struct nsapi_trace *skel;
-	enum tp_family family;
+	enum attach_mode mode;
 	int err;
 
 	parse_args(argc, argv);
 	libbpf_set_print(libbpf_print);
 	require_privilege();
 	require_bpf_syscall();
-	family = require_tracepoints();
+	require_kernel_btf();
 	env.mono_to_real_ns = now_ns(CLOCK_REALTIME) - now_ns(CLOCK_MONOTONIC);
 
-	skel = nsapi_trace__open();
-	if (!skel)
-		die(1, "opening the BPF object: %s", strerror(errno));
-	configure(skel, family);
-	err = nsapi_trace__load(skel);
-	if (err) {
-		fprintf(stderr, "nsapi trace: loading the BPF programs: %s%s\n",
-			strerror(-err),
-			env.verbose ? "" : " (-v shows the verifier's log)");
-		err = EXIT_UNAVAILABLE;
-		goto cleanup;
-	}
-	if (attach(skel)) {
-		err = EXIT_UNAVAILABLE;
-		goto cleanup;
-	}
+	skel = open_any(&mode);
+	if (env.check_only)
+		printf("nsapi trace: tracing works here (attach: %s)\n",
+		       attach_names[mode]);
+	else if (env.verbose)
+		fprintf(stderr, "nsapi trace: attach: %s\n",
+			attach_names[mode]);
 	err = env.check_only ? 0 : (run(skel) ? 1 : 0);
-cleanup:
 	nsapi_trace__destroy(skel);
 	return err;
 }

@@ -22,7 +22,7 @@ enum nsapi_trace_syscall {
 
 /* What setns()'s fd referred to when the call entered the kernel. */
 enum nsapi_trace_target {
-	TARGET_UNKNOWN, /* not resolved (no kernel BTF, or raw tracepoints) */
+	TARGET_UNKNOWN, /* not resolved (--no-target) */
 	TARGET_NONE, /* the fd was not open */
 	TARGET_NS, /* a namespace file: nsname:[inode] */
 	TARGET_PIDFD, /* a pidfd (pidfs, 6.9+): target_pid */

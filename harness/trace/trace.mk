@@ -29,7 +29,8 @@ TRACE_STATIC_MISSING := $(strip $(TRACE_MISSING) \
 	$(if $(call trace_lib,libz.a),,libz.a))
 
 TRACE_CFLAGS = $(BASE_CFLAGS) $(CFLAGS) -I$(TRACE_OUT) -I$(TRACE_SRC)
-TRACE_BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(TRACE_ARCH) \
+# -mcpu=v3: the slot claim uses BPF atomics (cmpxchg, xchg; Linux 5.12+).
+TRACE_BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(TRACE_ARCH) \
 	-I/usr/include/$(TRACE_MULTIARCH) -I$(TRACE_SRC) -Wall -Werror
 
 PROGS += $(BUILD)/nsapi-trace $(TRACE_OUT)/trace-overhead

@@ -5,7 +5,7 @@
  * the mean ns per call.  Run once without and once with nsapi trace attached;
  * the difference is the tracer's cost per traced call.
  *
- *   trace-overhead setns-einval|unshare-uts [CALLS [ROUNDS]]
+ *   trace-overhead setns-einval|unshare-uts|getppid [CALLS [ROUNDS]]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -55,9 +55,16 @@ static int call_unshare_uts(void)
 	return syscall(SYS_unshare, CLONE_NEWUTS);
 }
 
+/* Never traced: what the attached programs cost every other call. */
+static int call_getppid(void)
+{
+	return syscall(SYS_getppid) > 0 ? 0 : -1;
+}
+
 static const struct workload workloads[] = {
 	{ "setns-einval", setup_setns, call_setns_einval },
 	{ "unshare-uts", setup_none, call_unshare_uts },
+	{ "getppid", setup_none, call_getppid },
 };
 
 static long parse_count(const char *what, const char *s, long max)
@@ -113,7 +120,7 @@ int main(int argc, char **argv)
 
 	if (argc < 2 || argc > 4) {
 		fprintf(stderr,
-			"usage: trace-overhead setns-einval|unshare-uts "
+			"usage: trace-overhead setns-einval|unshare-uts|getppid "
 			"[CALLS [ROUNDS]]\n");
 		return 2;
 	}
