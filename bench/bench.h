@@ -111,6 +111,9 @@ struct bench_result {
 	size_t trace_events;
 	double trace_p50_ns, trace_p90_ns, trace_p99_ns;
 	double traced_p50_ns;
+	/* (traced_p50_ns - st.p50) per traced call: NAN without events */
+	double trace_overhead_ns;
+	double traced_calls_per_call; /* events / timed calls */
 };
 
 /* harness.c */

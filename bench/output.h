@@ -13,7 +13,9 @@ struct bench_run {
 	double null_ns; /* median of floor/getppid, NAN if not run */
 	struct json_object *context;
 	bool traced;
-	double trace_overhead_ns; /* median over benchmarks, per traced call */
+	/* Median per traced call over the benchmarks that can show it. */
+	double trace_overhead_ns, trace_overhead_min_ns, trace_overhead_max_ns;
+	size_t trace_overhead_n;
 };
 
 /* report.c */

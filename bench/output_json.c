@@ -128,6 +128,8 @@ static struct json_object *nsapi_stats(const struct bench_run *run,
 		add(o, "kernel_p90_ns", num(r->trace_p90_ns));
 		add(o, "kernel_p99_ns", num(r->trace_p99_ns));
 		add(o, "traced_p50_ns", num(r->traced_p50_ns));
+		add(o, "traced_calls_per_call", num(r->traced_calls_per_call));
+		add(o, "trace_overhead_ns", num(r->trace_overhead_ns));
 	}
 	return o;
 }
@@ -219,8 +221,15 @@ static struct json_object *build(const struct bench_run *run)
 	add(root, "benchmarks", arr);
 	add(root, "skipped", not_run(run, BENCH_SKIPPED));
 	add(root, "failed", not_run(run, BENCH_FAILED));
-	if (run->traced)
+	if (run->traced) {
 		add(root, "trace_overhead_ns", num(run->trace_overhead_ns));
+		add(root, "trace_overhead_min_ns",
+		    num(run->trace_overhead_min_ns));
+		add(root, "trace_overhead_max_ns",
+		    num(run->trace_overhead_max_ns));
+		add(root, "trace_overhead_benchmarks",
+		    json_object_new_int64((int64_t)run->trace_overhead_n));
+	}
 	return root;
 }
 

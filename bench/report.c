@@ -111,6 +111,10 @@ static void text_row(FILE *out, const struct bench_run *run,
 	if (r->traced)
 		fprintf(out, "  kernel p50 %s (%zu events)",
 			human(r->trace_p50_ns, a, sizeof(a)), r->trace_events);
+	if (r->traced && !isnan(r->trace_overhead_ns))
+		fprintf(out, ", traced p50 %s (%+.0f ns per traced call)",
+			human(r->traced_p50_ns, b, sizeof(b)),
+			r->trace_overhead_ns);
 	fputc('\n', out);
 }
 
@@ -126,7 +130,17 @@ void report_text(FILE *out, const struct bench_run *run)
 		text_row(out, run, &run->res[i]);
 	fprintf(out, "null syscall (getppid) median: %s\n",
 		human(run->null_ns, a, sizeof(a)));
-	if (run->traced)
-		fprintf(out, "tracer overhead per traced call: %s\n",
-			human(run->trace_overhead_ns, a, sizeof(a)));
+	if (run->traced && run->trace_overhead_n)
+		fprintf(out,
+			"tracer overhead per traced call: median %+.0f ns "
+			"(%+.0f..%+.0f) over the %zu single-process "
+			"benchmarks of at most 20 us with at least 0.5 traced "
+			"calls per call\n",
+			run->trace_overhead_ns, run->trace_overhead_min_ns,
+			run->trace_overhead_max_ns, run->trace_overhead_n);
+	else if (run->traced)
+		fputs("tracer overhead per traced call: no benchmark to "
+		      "measure it on (none of at most 20 us with traced "
+		      "calls)\n",
+		      out);
 }

@@ -29,6 +29,40 @@ else
 fi
 rm -f "$err"
 
+# one_line WANT_RC LABEL CMD...: the command exits WANT_RC with nothing on
+# stdout and exactly one line on stderr.
+one_line() {
+	local want=$1 label=$2 out rc lines
+	shift 2
+	out=$("$@" 2>"$err")
+	rc=$?
+	lines=$(wc -l <"$err")
+	if [ "$rc" != "$want" ] || [ -n "$out" ] || [ "$lines" != 1 ]; then
+		echo "check-trace: $label: exit $rc, $lines stderr lines, stdout '$out' (want $want, 1, empty):" >&2
+		cat "$err" >&2
+		fail=1
+	else
+		echo "  $label: exit $want: $(cat "$err")"
+	fi
+}
+
+err=$(mktemp)
+one_line 2 "bad --attach" "$tracer" --attach kprobe
+one_line 2 "--json with --hist" "$tracer" --json --hist
+# Without kernel BTF (hidden in a mount namespace of its own): exit 4.
+if [ -r /sys/kernel/btf/vmlinux ]; then
+	one_line 4 "no kernel BTF" unshare -m sh -c \
+		'mount -t tmpfs none /sys/kernel/btf && exec "$0" -d 1' "$tracer"
+	grep -q 'BTF' "$err" || { echo "check-trace: the no-BTF reason does not say BTF" >&2; fail=1; }
+	# The cheap way in is the default where it works (x86_64).
+	if [ "$(uname -m)" = x86_64 ] && mode=$("$tracer" --check) &&
+		[ "$mode" != "nsapi trace: tracing works here (attach: btf)" ]; then
+		echo "check-trace: auto did not choose btf: $mode" >&2
+		fail=1
+	fi
+fi
+rm -f "$err"
+
 # As root: the test passes; it may skip only when tracing is unavailable
 # here, which the tracer itself must confirm.
 log=$(mktemp)
