@@ -63,6 +63,39 @@ if [ -r /sys/kernel/btf/vmlinux ]; then
 fi
 rm -f "$err"
 
+# The overflow map: with one slot for every thread (--slots 1), four
+# processes make unshare(CLONE_NEWUTS) at once; every call must be reported
+# once, and some must have gone through the map.
+overflow_check() {
+	local dir work=$build/trace/trace-overhead procs=4 calls=2000 want got
+	local tracer_pid fit
+	dir=$(mktemp -d)
+	mkfifo "$dir/ready"
+	"$tracer" --json -c nsapi-overhead --slots 1 --ready-fd 3 \
+		3>"$dir/ready" >"$dir/out" 2>"$dir/err" &
+	tracer_pid=$!
+	head -c1 "$dir/ready" >/dev/null
+	for _ in $(seq $procs); do
+		"$work" unshare-uts $calls 1 >/dev/null &
+	done
+	wait $(jobs -p | grep -vx "$tracer_pid")
+	kill -INT "$tracer_pid"
+	wait "$tracer_pid"
+	# trace-overhead makes CALLS/10+1 warm-up calls, then CALLS.
+	want=$((procs * (calls / 10 + 1 + calls)))
+	got=$(grep -c '"syscall":"unshare","flags":"CLONE_NEWUTS".*"ret":0,' "$dir/out")
+	fit=$(sed -n 's/^nsapi trace: \([0-9]*\) calls did not fit.*/\1/p' "$dir/err")
+	if [ "$got" != "$want" ] || [ -z "$fit" ] || [ "$fit" = 0 ]; then
+		echo "check-trace: --slots 1: $got of $want calls reported, ${fit:-?} through the overflow map (want all, > 0):" >&2
+		cat "$dir/err" >&2
+		fail=1
+	else
+		echo "  --slots 1: $got of $want calls of $procs processes reported, $fit through the overflow map"
+	fi
+	rm -rf "$dir"
+}
+overflow_check
+
 # As root: the test passes; it may skip only when tracing is unavailable
 # here, which the tracer itself must confirm.
 log=$(mktemp)

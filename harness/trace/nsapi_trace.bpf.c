@@ -116,7 +116,9 @@ const volatile bool filter_comm = false;
 const volatile char targ_comm[NSAPI_TRACE_COMM_LEN]
 	__attribute__((aligned(8))) = {};
 const volatile bool all_clones = false;
-const volatile bool resolve_targets = false; /* kernel BTF: name setns's fd */
+const volatile bool resolve_targets = false; /* name setns's fd */
+/* SLOTS - 1; smaller in tests (--slots), to send calls to the hash map. */
+const volatile __u32 slot_mask = SLOTS - 1;
 /* This architecture's syscall numbers. */
 const volatile long nr_clone = -1;
 const volatile long nr_clone3 = -1;
@@ -127,6 +129,8 @@ const volatile long nr_setns = -1;
 __u64 drops = 0;
 /* Live entries in the overflow hash map: exit skips its lookup at 0. */
 __s64 overflow_live = 0;
+/* Calls that went through the overflow map (reported with --slots). */
+__u64 overflow_calls = 0;
 
 /* What exit needs from entry, per thread. */
 struct start {
@@ -292,7 +296,7 @@ static __always_inline void resolve_target(struct start *s, bool direct)
 /* The thread's slot if it holds it (or could take it), else NULL. */
 static __always_inline struct start *own_slot(__u32 tid, bool claim)
 {
-	__u32 key = tid & (SLOTS - 1);
+	__u32 key = tid & slot_mask;
 	struct start *slot = bpf_map_lookup_elem(&slots, &key);
 	__u32 owner;
 
@@ -341,8 +345,12 @@ static __always_inline int on_enter(const struct call *c, bool direct)
 		struct start s = {};
 
 		fill_start(&s, c, comm, tid, direct);
+		/* Counted once per key; a leftover entry is overwritten. */
+		__sync_fetch_and_add(&overflow_calls, 1);
 		if (!bpf_map_update_elem(&overflow, &tid, &s, BPF_NOEXIST))
 			__sync_fetch_and_add(&overflow_live, 1);
+		else
+			bpf_map_update_elem(&overflow, &tid, &s, BPF_EXIST);
 	}
 	return 0;
 }

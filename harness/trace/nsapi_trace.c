@@ -108,6 +108,7 @@ static struct env {
 	bool hist;
 	bool all_clones;
 	bool no_target;
+	long slots; /* --slots: 0 = the BPF side's default */
 	bool check_only;
 	bool verbose;
 	long long mono_to_real_ns;
@@ -157,6 +158,8 @@ static const char usage_text[] =
 	"      --attach MODE   auto (default: btf, else perf), btf (tp_btf\n"
 	"                      sys_enter/sys_exit), perf (syscalls/ events)\n"
 	"      --ready-fd N    write one byte to fd N once attached\n"
+	"      --slots N       (tests) N per-thread slots, a power of two in\n"
+	"                      1..16384; reports the calls that did not fit\n"
 	"      --check         only check that tracing works here (0 or 4);\n"
 	"                      prints the attach mode it would use\n"
 	"  -v, --verbose       show libbpf's log\n"
@@ -202,7 +205,13 @@ static enum attach_mode parse_attach(const char *s)
 
 static void parse_args(int argc, char **argv)
 {
-	enum { OPT_READY_FD = 256, OPT_CHECK, OPT_ATTACH, OPT_NO_TARGET };
+	enum {
+		OPT_READY_FD = 256,
+		OPT_CHECK,
+		OPT_ATTACH,
+		OPT_NO_TARGET,
+		OPT_SLOTS
+	};
 	static const struct option opts[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "comm", required_argument, NULL, 'c' },
@@ -212,6 +221,7 @@ static void parse_args(int argc, char **argv)
 		{ "all-clones", no_argument, NULL, 'a' },
 		{ "attach", required_argument, NULL, OPT_ATTACH },
 		{ "no-target", no_argument, NULL, OPT_NO_TARGET },
+		{ "slots", required_argument, NULL, OPT_SLOTS },
 		{ "ready-fd", required_argument, NULL, OPT_READY_FD },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -259,6 +269,13 @@ static void parse_args(int argc, char **argv)
 			break;
 		case OPT_NO_TARGET:
 			env.no_target = true;
+			break;
+		case OPT_SLOTS:
+			env.slots = parse_long("--slots", optarg, 1, 16384);
+			if (env.slots & (env.slots - 1))
+				die(EXIT_USAGE,
+				    "bad --slots %ld: not a power of two",
+				    env.slots);
 			break;
 		case 'v':
 			env.verbose = true;
@@ -752,6 +769,8 @@ static int configure(struct nsapi_trace *skel, enum attach_mode mode,
 	memcpy((char *)skel->rodata->targ_comm, env.comm, sizeof(env.comm));
 	skel->rodata->all_clones = env.all_clones;
 	skel->rodata->resolve_targets = !env.no_target;
+	if (env.slots)
+		skel->rodata->slot_mask = env.slots - 1;
 	skel->rodata->nr_clone = SYS_clone;
 	skel->rodata->nr_clone3 = __NR_clone3;
 	skel->rodata->nr_unshare = SYS_unshare;
@@ -915,6 +934,12 @@ static int run(struct nsapi_trace *skel)
 			"nsapi trace: %llu events lost (ring buffer "
 			"full)\n",
 			(unsigned long long)skel->bss->drops);
+	if (env.slots)
+		fprintf(stderr,
+			"nsapi trace: %llu calls did not fit in %ld slots "
+			"(the overflow map took them)\n",
+			(unsigned long long)skel->bss->overflow_calls,
+			env.slots);
 	missed = missed_runs(skel);
 	if (missed)
 		fprintf(stderr,
