@@ -250,8 +250,8 @@ static bool call_matches(const char *line, const struct expected_call *e)
 }
 
 /*
- * setns's extra fields: the nstype, and the target the fd names, which the
- * tracer resolves with kernel BTF (not in raw mode, which needs none).
+ * setns's extra fields: the nstype, and the target the fd names (null when
+ * the tracer was asked not to name it: --no-target).
  */
 static void check_setns(struct __test_metadata *_metadata, const char *line,
 			bool named)
