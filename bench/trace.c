@@ -249,7 +249,7 @@ int trace_finish(struct tracer *t, const struct bench_run *traced,
 		calls = calls_of(r);
 		b->trace_overhead_ns = NAN;
 		b->traced_calls_per_call = calls ? b->trace_events / calls : 0;
-		if (!b->trace_events)
+		if (!b->trace_events || !calls)
 			continue;
 		b->trace_overhead_ns =
 			(r->st.p50 - b->st.p50) / b->traced_calls_per_call;

@@ -310,10 +310,19 @@ FIXTURE_VARIANT(trace)
 	bool no_target; /* --no-target */
 };
 
-/* The default way in (auto) is btf where it loads: ask for it by name. */
+/*
+ * The default way in (auto) is btf where it is built (x86_64): ask for it
+ * by name there, so that a silent fall back to perf cannot pass for it.
+ */
+#ifdef __x86_64__
+#define DEFAULT_ATTACH "btf"
+#else
+#define DEFAULT_ATTACH "auto"
+#endif
+
 FIXTURE_VARIANT_ADD(trace, filtered_by_pid){
 	.by_comm = false,
-	.attach = "btf",
+	.attach = DEFAULT_ATTACH,
 };
 
 FIXTURE_VARIANT_ADD(trace, filtered_by_comm){

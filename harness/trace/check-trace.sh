@@ -46,20 +46,33 @@ one_line() {
 	fi
 }
 
+# What the tracer can do here decides which checks apply: the stub (built
+# without clang/bpftool/libbpf) exits 4 for everything; a real tracer that
+# cannot trace here (no bpf(), no BTF) still checks its usage.
+stub=0 can_trace=1
+check_out=$("$tracer" --check 2>&1) || can_trace=0
+case $check_out in *"not built"*) stub=1 ;; esac
+
 err=$(mktemp)
-one_line 2 "bad --attach" "$tracer" --attach kprobe
-one_line 2 "--json with --hist" "$tracer" --json --hist
-# Without kernel BTF (hidden in a mount namespace of its own): exit 4.
-if [ -r /sys/kernel/btf/vmlinux ]; then
+if [ $stub = 1 ]; then
+	echo "  SKIP usage checks: $check_out"
+else
+	one_line 2 "bad --attach" "$tracer" --attach kprobe
+	one_line 2 "--json with --hist" "$tracer" --json --hist
+fi
+if [ $can_trace = 1 ] && [ -r /sys/kernel/btf/vmlinux ]; then
+	# Without kernel BTF (hidden in a mount namespace of its own): exit 4.
 	one_line 4 "no kernel BTF" unshare -m sh -c \
 		'mount -t tmpfs none /sys/kernel/btf && exec "$0" -d 1' "$tracer"
 	grep -q 'BTF' "$err" || { echo "check-trace: the no-BTF reason does not say BTF" >&2; fail=1; }
-	# The cheap way in is the default where it works (x86_64).
-	if [ "$(uname -m)" = x86_64 ] && mode=$("$tracer" --check) &&
-		[ "$mode" != "nsapi trace: tracing works here (attach: btf)" ]; then
-		echo "check-trace: auto did not choose btf: $mode" >&2
+	# The cheap way in is the default where it is built (x86_64).
+	if [ "$(uname -m)" = x86_64 ] &&
+		[ "$check_out" != "nsapi trace: tracing works here (attach: btf)" ]; then
+		echo "check-trace: auto did not choose btf: $check_out" >&2
 		fail=1
 	fi
+elif [ $can_trace = 0 ]; then
+	echo "  SKIP BTF and overflow checks: $check_out"
 fi
 rm -f "$err"
 
@@ -68,7 +81,7 @@ rm -f "$err"
 # once, and some must have gone through the map.
 overflow_check() {
 	local dir work=$build/trace/trace-overhead procs=4 calls=2000 want got
-	local tracer_pid fit
+	local tracer_pid fit rc=0
 	dir=$(mktemp -d)
 	mkfifo "$dir/ready"
 	"$tracer" --json -c nsapi-overhead --slots 1 --ready-fd 3 \
@@ -80,13 +93,15 @@ overflow_check() {
 	done
 	wait $(jobs -p | grep -vx "$tracer_pid")
 	kill -INT "$tracer_pid"
-	wait "$tracer_pid"
+	wait "$tracer_pid" || rc=$?
 	# trace-overhead makes CALLS/10+1 warm-up calls, then CALLS.
 	want=$((procs * (calls / 10 + 1 + calls)))
 	got=$(grep -c '"syscall":"unshare","flags":"CLONE_NEWUTS".*"ret":0,' "$dir/out")
 	fit=$(sed -n 's/^nsapi trace: \([0-9]*\) calls did not fit.*/\1/p' "$dir/err")
-	if [ "$got" != "$want" ] || [ -z "$fit" ] || [ "$fit" = 0 ]; then
-		echo "check-trace: --slots 1: $got of $want calls reported, ${fit:-?} through the overflow map (want all, > 0):" >&2
+	# On one CPU two calls may never overlap; on two or more they do.
+	if [ "$rc" != 0 ] || [ "$got" != "$want" ] || [ -z "$fit" ] ||
+		{ [ "$fit" = 0 ] && [ "$(nproc)" -gt 1 ]; }; then
+		echo "check-trace: --slots 1: tracer exit $rc, $got of $want calls reported, ${fit:-?} through the overflow map (want 0, all, > 0):" >&2
 		cat "$dir/err" >&2
 		fail=1
 	else
@@ -94,7 +109,7 @@ overflow_check() {
 	fi
 	rm -rf "$dir"
 }
-overflow_check
+[ $can_trace = 0 ] || overflow_check
 
 # As root: the test passes; it may skip only when tracing is unavailable
 # here, which the tracer itself must confirm.

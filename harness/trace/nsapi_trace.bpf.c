@@ -37,11 +37,11 @@
 #define NSFS_MAGIC 0x6e736673
 #define PID_FS_MAGIC 0x50494446
 #define RINGBUF_BYTES (16 << 20)
-#define WAKEUP_BYTES (RINGBUF_BYTES / 8) /* a power of two */
-/* An event in the ring buffer: its 8-byte header, rounded up to 8. */
-#define RECORD_BYTES ((sizeof(struct ns_event) + 8 + 7) & ~7UL)
+/* A power of two; 16384 events of 104 bytes fill about 1.6 MiB. */
+#define WAKEUP_EVENTS 16384
 #define SLOTS 16384 /* a power of two */
-#define X86_64_USER_CS 0x33 /* 64-bit code; ia32 calls have other numbers */
+/* thread_info.status: an ia32 call (int $0x80 or a 32-bit task). */
+#define X86_TS_COMPAT 0x0002
 
 /* perf mode: after the 8 bytes of common fields, both families agree. */
 struct sys_enter_ctx {
@@ -60,7 +60,11 @@ struct sys_exit_ctx {
 struct pt_regs {
 	unsigned long si;
 	unsigned long di;
-	unsigned long cs;
+	unsigned long orig_ax;
+} __attribute__((preserve_access_index));
+
+struct thread_info {
+	__u32 status;
 } __attribute__((preserve_access_index));
 
 struct proc_ns_operations {
@@ -105,6 +109,7 @@ struct files_struct {
 } __attribute__((preserve_access_index));
 
 struct task_struct {
+	struct thread_info thread_info;
 	struct files_struct *files;
 	char comm[NSAPI_TRACE_COMM_LEN];
 } __attribute__((preserve_access_index));
@@ -125,8 +130,12 @@ const volatile long nr_clone3 = -1;
 const volatile long nr_unshare = -1;
 const volatile long nr_setns = -1;
 
-/* Events lost because the ring buffer was full. */
+/* Calls lost: the ring buffer (or the overflow map) was full. */
 __u64 drops = 0;
+/* Entries whose exit was not seen (see on_exit), dropped. */
+__u64 unmatched = 0;
+/* Events submitted, numbering them for the wake-up rule. */
+__u64 produced = 0;
 /* Live entries in the overflow hash map: exit skips its lookup at 0. */
 __s64 overflow_live = 0;
 /* Calls that went through the overflow map (reported with --slots). */
@@ -143,7 +152,7 @@ struct start {
 	__s32 fd;
 	__u32 target_kind;
 	__s32 target_pid;
-	__u32 pad;
+	__s32 nr; /* the syscall number: exit must be the same call's */
 	char target_ns[NSAPI_TRACE_NSNAME_LEN];
 	__u64 comm[NSAPI_TRACE_COMM_LEN / 8];
 };
@@ -175,6 +184,7 @@ struct {
 
 /* The syscall's decoded arguments, from whichever tracepoint. */
 struct call {
+	long nr;
 	__u32 sc;
 	int fd;
 	__u64 flags;
@@ -183,18 +193,16 @@ struct call {
 /*
  * Waking the reader costs more than the rest of the tracing: an irq_work,
  * whose self-IPI is an APIC write that exits to the hypervisor in a VM,
- * then a context switch.  So the reader polls every 50 ms, and is woken
- * only each time the backlog grows past another WAKEUP_BYTES, by the event
- * that crosses the mark, so that a fast producer cannot fill the buffer
- * between two polls.  (Forcing a wake-up for every event above the mark
- * cost 0.3 us per call here.)
+ * then a context switch.  So the reader polls every 50 ms, and one event
+ * in every WAKEUP_EVENTS (numbered across all CPUs, so none is skipped when
+ * several produce at once) wakes it, so that a fast producer cannot fill
+ * the buffer between two polls.  (Forcing a wake-up for every event once
+ * the backlog passed a mark cost 0.3 us per call here.)
  */
 static __always_inline __u64 wakeup_flag(void)
 {
-	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-
-	if (avail >= WAKEUP_BYTES &&
-	    (avail & (WAKEUP_BYTES - 1)) < RECORD_BYTES)
+	if ((__sync_fetch_and_add(&produced, 1) & (WAKEUP_EVENTS - 1)) ==
+	    WAKEUP_EVENTS - 1)
 		return BPF_RB_FORCE_WAKEUP;
 	return BPF_RB_NO_WAKEUP;
 }
@@ -316,6 +324,7 @@ static __always_inline void fill_start(struct start *s, const struct call *c,
 	s->comm[0] = comm[0];
 	s->comm[1] = comm[1];
 	s->syscall = c->sc;
+	s->nr = c->nr;
 	s->flags = c->flags;
 	s->fd = c->fd;
 	s->target_kind = TARGET_UNKNOWN;
@@ -349,8 +358,8 @@ static __always_inline int on_enter(const struct call *c, bool direct)
 		__sync_fetch_and_add(&overflow_calls, 1);
 		if (!bpf_map_update_elem(&overflow, &tid, &s, BPF_NOEXIST))
 			__sync_fetch_and_add(&overflow_live, 1);
-		else
-			bpf_map_update_elem(&overflow, &tid, &s, BPF_EXIST);
+		else if (bpf_map_update_elem(&overflow, &tid, &s, BPF_EXIST))
+			__sync_fetch_and_add(&drops, 1);
 	}
 	return 0;
 }
@@ -377,11 +386,14 @@ static __always_inline void fill_event(struct ns_event *out,
 
 /*
  * A thread is in one system call at a time, so the exit that follows an
- * entry it recorded is that call's exit.  Exits without a recorded entry
- * (other calls, a clone child's first return, calls a seccomp filter
- * answered) return at once.
+ * entry it recorded is normally that call's exit.  Exits without a recorded
+ * entry (other calls, a clone child's first return, calls a seccomp filter
+ * answered) return at once.  An entry whose exit was not seen (the exits
+ * were attached a moment after the entries' first run, or the kernel
+ * skipped a run) meets the thread's next, other call: @nr tells, and the
+ * entry is dropped rather than reported with that call's result.
  */
-static __always_inline int on_exit(long ret)
+static __always_inline int on_exit(long nr, long ret)
 {
 	__u64 now, id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id;
@@ -400,6 +412,10 @@ static __always_inline int on_exit(long ret)
 		if (!s)
 			return 0;
 	}
+	if (s->nr != nr) {
+		__sync_fetch_and_add(&unmatched, 1);
+		goto free;
+	}
 	now = bpf_ktime_get_ns();
 	out = bpf_ringbuf_reserve(&events, sizeof(*out), 0);
 	if (out) {
@@ -408,6 +424,7 @@ static __always_inline int on_exit(long ret)
 	} else {
 		__sync_fetch_and_add(&drops, 1);
 	}
+free:
 	if (in_slot)
 		__sync_lock_test_and_set(&s->owner, 0); /* frees the slot */
 	else if (!bpf_map_delete_elem(&overflow, &tid))
@@ -428,6 +445,7 @@ static __always_inline __u64 clone3_flags(unsigned long uargs)
 static __always_inline bool decode(long nr, unsigned long a0, unsigned long a1,
 				   struct call *c)
 {
+	c->nr = nr;
 	c->fd = -1;
 	c->flags = a0;
 	if (nr == nr_unshare) {
@@ -463,7 +481,9 @@ int btf_enter(__u64 *ctx)
 	long nr = (long)ctx[1];
 	struct call c;
 
-	if (!traced_nr(nr) || regs->cs != X86_64_USER_CS)
+	/* ia32 numbers differ: 272 is fadvise64_64 there, not unshare. */
+	if (!traced_nr(nr) ||
+	    bpf_get_current_task_btf()->thread_info.status & X86_TS_COMPAT)
 		return 0;
 	decode(nr, regs->di, regs->si, &c);
 	return on_enter(&c, true);
@@ -472,7 +492,9 @@ int btf_enter(__u64 *ctx)
 SEC("tp_btf/sys_exit")
 int btf_exit(__u64 *ctx)
 {
-	return on_exit((long)ctx[1]);
+	struct pt_regs *regs = (struct pt_regs *)ctx[0];
+
+	return on_exit(regs->orig_ax, (long)ctx[1]);
 }
 
 #endif
@@ -519,25 +541,25 @@ int setns_enter(struct sys_enter_ctx *ctx)
 SEC("tracepoint/syscalls/sys_exit_clone")
 int clone_exit(struct sys_exit_ctx *ctx)
 {
-	return on_exit(ctx->ret);
+	return on_exit(nr_clone, ctx->ret);
 }
 
 SEC("tracepoint/syscalls/sys_exit_clone3")
 int clone3_exit(struct sys_exit_ctx *ctx)
 {
-	return on_exit(ctx->ret);
+	return on_exit(nr_clone3, ctx->ret);
 }
 
 SEC("tracepoint/syscalls/sys_exit_unshare")
 int unshare_exit(struct sys_exit_ctx *ctx)
 {
-	return on_exit(ctx->ret);
+	return on_exit(nr_unshare, ctx->ret);
 }
 
 SEC("tracepoint/syscalls/sys_exit_setns")
 int setns_exit(struct sys_exit_ctx *ctx)
 {
-	return on_exit(ctx->ret);
+	return on_exit(nr_setns, ctx->ret);
 }
 
 /* Fallback when the kernel lacks syscalls/ (CONFIG_FTRACE_SYSCALLS=n). */
@@ -554,7 +576,7 @@ int raw_syscalls_exit(struct sys_exit_ctx *ctx)
 {
 	if (!traced_nr(ctx->nr))
 		return 0;
-	return on_exit(ctx->ret);
+	return on_exit(ctx->nr, ctx->ret);
 }
 
 char LICENSE[] SEC("license") = "GPL";

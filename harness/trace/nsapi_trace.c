@@ -365,49 +365,62 @@ static bool tracefs_has(const char *event)
 /*
  * tracefs is not mounted: mount it in a mount namespace of our own, so the
  * caller's mount table stays unchanged.  Attachments are global anyway.
+ * -1 with the reason in @why.
  */
-static void mount_private_tracefs(void)
+static int mount_private_tracefs(char *why, size_t len)
 {
-	if (unshare(CLONE_NEWNS))
-		die(EXIT_UNAVAILABLE,
-		    "tracefs is not mounted and unshare(CLONE_NEWNS) to mount "
-		    "it privately failed: %s",
-		    strerror(errno));
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
-		die(EXIT_UNAVAILABLE,
-		    "mount(\"/\", MS_REC|MS_PRIVATE) failed: %s",
-		    strerror(errno));
+	if (unshare(CLONE_NEWNS)) {
+		snprintf(why, len,
+			 "tracefs is not mounted and unshare(CLONE_NEWNS) to "
+			 "mount it privately failed: %s",
+			 strerror(errno));
+		return -1;
+	}
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
+		snprintf(why, len, "mount(\"/\", MS_REC|MS_PRIVATE) failed: %s",
+			 strerror(errno));
+		return -1;
+	}
 	if (access("/sys/kernel", F_OK) &&
-	    mount("sysfs", "/sys", "sysfs", 0, NULL))
-		die(EXIT_UNAVAILABLE, "no /sys, and mount(sysfs, /sys): %s",
-		    strerror(errno));
-	if (mount("tracefs", TRACEFS, "tracefs", 0, NULL))
-		die(EXIT_UNAVAILABLE,
-		    "tracefs is not mounted and mount(tracefs, %s) in a "
-		    "private mount namespace failed: %s (CONFIG_TRACING?)",
-		    TRACEFS, strerror(errno));
+	    mount("sysfs", "/sys", "sysfs", 0, NULL)) {
+		snprintf(why, len, "no /sys, and mount(sysfs, /sys): %s",
+			 strerror(errno));
+		return -1;
+	}
+	if (mount("tracefs", TRACEFS, "tracefs", 0, NULL)) {
+		snprintf(why, len,
+			 "tracefs is not mounted and mount(tracefs, %s) in a "
+			 "private mount namespace failed: %s (CONFIG_TRACING?)",
+			 TRACEFS, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 enum tp_family { TP_SYSCALLS, TP_RAW_SYSCALLS };
 
-static enum tp_family require_tracepoints(void)
+/* perf mode's events, in tracefs; -1 with the reason in @why. */
+static int find_tracepoints(enum tp_family *family, char *why, size_t len)
 {
 	if (access(TRACEFS "/events", F_OK) &&
-	    access(DEBUGFS_TRACING "/events", F_OK))
-		mount_private_tracefs();
-	if (tracefs_has("syscalls/sys_enter_unshare"))
-		return TP_SYSCALLS;
-	if (tracefs_has("raw_syscalls/sys_enter"))
-		return TP_RAW_SYSCALLS;
-	die(EXIT_UNAVAILABLE,
-	    "no syscall tracepoints in %s/events: neither syscalls/ "
-	    "(CONFIG_FTRACE_SYSCALLS) nor raw_syscalls/",
-	    tracefs_dir());
+	    access(DEBUGFS_TRACING "/events", F_OK) &&
+	    mount_private_tracefs(why, len))
+		return -1;
+	if (tracefs_has("syscalls/sys_enter_unshare")) {
+		*family = TP_SYSCALLS;
+		return 0;
+	}
+	if (tracefs_has("raw_syscalls/sys_enter")) {
+		*family = TP_RAW_SYSCALLS;
+		return 0;
+	}
+	snprintf(why, len,
+		 "no syscall tracepoints in %s/events: neither syscalls/ "
+		 "(CONFIG_FTRACE_SYSCALLS) nor raw_syscalls/",
+		 tracefs_dir());
+	return -1;
 }
 
-/* --- output ------------------------------------------------------------ */
-
-/* Namespace flags first, then the rest; clone()'s low byte is a signal. */
 static void decode_flags(char *buf, size_t len, __u32 sc,
 			 unsigned long long flags)
 {
@@ -787,28 +800,44 @@ static int configure(struct nsapi_trace *skel, enum attach_mode mode,
 	return n;
 }
 
+static int attach_one(struct nsapi_trace *skel, struct bpf_program *prog,
+		      char *why, size_t len)
+{
+	struct bpf_link *link = bpf_program__attach(prog);
+
+	if (!link) {
+		snprintf(why, len, "attaching %s to %s: %s%s",
+			 bpf_program__name(prog),
+			 bpf_program__section_name(prog), strerror(errno),
+			 env.verbose ? "" : " (-v shows libbpf's log)");
+		return -1;
+	}
+	/* The skeleton's destroy frees what it finds here. */
+	for (int i = 0; i < skel->skeleton->prog_cnt; i++)
+		if (*skel->skeleton->progs[i].prog == prog)
+			*skel->skeleton->progs[i].link = link;
+	return 0;
+}
+
+/*
+ * Exits first: an entry seen before its exit program is attached would
+ * wait for the thread's next call (which on_exit then drops, counted).
+ */
 static int attach(struct nsapi_trace *skel, char *why, size_t len)
 {
 	struct bpf_program *prog;
-	struct bpf_link *link;
 
-	bpf_object__for_each_program(prog, skel->obj)
-	{
-		if (!bpf_program__autoload(prog))
-			continue;
-		link = bpf_program__attach(prog);
-		if (!link) {
-			snprintf(why, len, "attaching %s to %s: %s%s",
-				 bpf_program__name(prog),
-				 bpf_program__section_name(prog),
-				 strerror(errno),
-				 env.verbose ? "" : " (-v shows libbpf's log)");
-			return -1;
+	for (int pass = 0; pass < 2; pass++) {
+		bpf_object__for_each_program(prog, skel->obj)
+		{
+			bool exit = strstr(bpf_program__section_name(prog),
+					   "exit") != NULL;
+
+			if (!bpf_program__autoload(prog) || exit != (pass == 0))
+				continue;
+			if (attach_one(skel, prog, why, len))
+				return -1;
 		}
-		/* The skeleton's destroy frees what it finds here. */
-		for (int i = 0; i < skel->skeleton->prog_cnt; i++)
-			if (*skel->skeleton->progs[i].prog == prog)
-				*skel->skeleton->progs[i].link = link;
 	}
 	return 0;
 }
@@ -821,8 +850,8 @@ static struct nsapi_trace *open_mode(enum attach_mode mode, char *why,
 	struct nsapi_trace *skel;
 	int err;
 
-	if (mode == ATTACH_PERF)
-		family = require_tracepoints();
+	if (mode == ATTACH_PERF && find_tracepoints(&family, why, len))
+		return NULL;
 	skel = nsapi_trace__open();
 	if (!skel) {
 		snprintf(why, len, "opening the BPF object: %s",
@@ -931,9 +960,14 @@ static int run(struct nsapi_trace *skel)
 		print_hists();
 	if (skel->bss->drops)
 		fprintf(stderr,
-			"nsapi trace: %llu events lost (ring buffer "
-			"full)\n",
+			"nsapi trace: %llu calls lost (ring buffer or overflow "
+			"map full)\n",
 			(unsigned long long)skel->bss->drops);
+	if (skel->bss->unmatched)
+		fprintf(stderr,
+			"nsapi trace: %llu calls left out: their exit was not "
+			"seen (in progress when tracing started)\n",
+			(unsigned long long)skel->bss->unmatched);
 	if (env.slots)
 		fprintf(stderr,
 			"nsapi trace: %llu calls did not fit in %ld slots "

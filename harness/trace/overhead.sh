@@ -20,9 +20,18 @@ extra=("$@")
 tracer=$build/nsapi-trace
 work=$build/trace/trace-overhead
 
-mode=$("$tracer" --check "${extra[@]}") || exit 4
+rc=0
+mode=$("$tracer" --check "${extra[@]}") || rc=$?
+[ $rc = 0 ] || exit $rc # 2: bad extra arguments, 4: cannot trace here
 ready=$(mktemp -d)
-trap 'rm -rf "$ready"' EXIT
+tracer_pid=
+# Whatever stops the script, no tracer stays attached.
+cleanup() {
+	[ -z "$tracer_pid" ] || kill -INT "$tracer_pid" 2>/dev/null || true
+	rm -rf "$ready"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 mkfifo "$ready/fifo"
 
 # Start the tracer with extra arguments, wait until it is attached.
@@ -35,6 +44,7 @@ start_tracer() {
 stop_tracer() {
 	kill -INT "$tracer_pid"
 	wait "$tracer_pid"
+	tracer_pid=
 }
 
 # ns per call: the median of 3 rounds of CALLS calls.

@@ -94,5 +94,6 @@ trace-overhead: $(BUILD)/nsapi-trace $(TRACE_OUT)/trace-overhead
 
 CHECK_STEPS += check-trace
 .PHONY: check-trace
-check-trace: $(BUILD)/nsapi-trace $(BUILD)/tests/t01_trace_reports_calls
+check-trace: $(BUILD)/nsapi-trace $(BUILD)/tests/t01_trace_reports_calls \
+		$(TRACE_OUT)/trace-overhead
 	$(Q)$(TRACE_SRC)/check-trace.sh $(BUILD)
