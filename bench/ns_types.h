@@ -37,6 +37,16 @@ enum ns_index {
 	NS_UTS,
 };
 
+/* The same by lowercase name, for the workload tables' macros. */
+#define NS_cgroup_IDX NS_CGROUP
+#define NS_ipc_IDX NS_IPC
+#define NS_mnt_IDX NS_MNT
+#define NS_net_IDX NS_NET
+#define NS_pid_IDX NS_PID
+#define NS_time_IDX NS_TIME
+#define NS_user_IDX NS_USER
+#define NS_uts_IDX NS_UTS
+
 extern const struct ns_type ns_types[];
 extern const unsigned int ns_types_count;
 

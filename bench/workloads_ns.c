@@ -238,15 +238,6 @@ static long op_fork_unshare(struct bench_ctx *ctx)
 		.kind = BENCH_CALL, .op = op_fork_unshare                  \
 	}
 
-#define NS_cgroup_IDX NS_CGROUP
-#define NS_ipc_IDX NS_IPC
-#define NS_mnt_IDX NS_MNT
-#define NS_net_IDX NS_NET
-#define NS_pid_IDX NS_PID
-#define NS_time_IDX NS_TIME
-#define NS_user_IDX NS_USER
-#define NS_uts_IDX NS_UTS
-
 const struct bench bench_ns[] = {
 	UNSHARE(cgroup, CLONE_NEWCGROUP),
 	UNSHARE(ipc, CLONE_NEWIPC),

@@ -245,15 +245,6 @@ static void cleanup_conc(struct bench_ctx *ctx)
 #define CYCLE_user "clone(CLONE_NEWUSER) + child exit + waitpid()"
 #define CYCLE_uts CYCLE_REPEAT
 
-#define NS_cgroup_IDX NS_CGROUP
-#define NS_ipc_IDX NS_IPC
-#define NS_mnt_IDX NS_MNT
-#define NS_net_IDX NS_NET
-#define NS_pid_IDX NS_PID
-#define NS_time_IDX NS_TIME
-#define NS_user_IDX NS_USER
-#define NS_uts_IDX NS_UTS
-
 const struct bench bench_scale[] = {
 	SWEEP(1),     SWEEP(10),  SWEEP(100), SWEEP(1000), SWEEP(10000),
 	CONC(cgroup), CONC(ipc),  CONC(mnt),  CONC(net),   CONC(pid),

@@ -31,11 +31,7 @@ if [ -n "${KSFT_DIR:-}" ]; then
 	exit 0
 fi
 
-if [ "$(id -u)" = 0 ]; then
-	cache=${NSAPI_CACHE:-/var/cache/nsapi}
-else
-	cache=${NSAPI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nsapi}
-fi
+cache=$("$(dirname "${BASH_SOURCE[0]}")/cache-dir.sh")
 
 pick_package() {
 	local p

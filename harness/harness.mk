@@ -17,6 +17,7 @@ nsapi-fault_SRCS := harness/fault.c
 # suite.json records where the kselftest headers of this build came from.
 nsapi-test_CFLAGS = -DKSFT_SOURCE='"$(shell cat $(KSFT_INC)/SOURCE 2>/dev/null)"'
 nsapi-test_DEPS := $(KSFT_HDRS)
+nsapi-test_LDLIBS := -ljson-c
 
 PROGS += $(addprefix $(BUILD)/,$(HARNESS_TOOLS))
 STATIC_PROGS += $(addprefix $(BUILD)/static/,$(HARNESS_TOOLS))
@@ -26,14 +27,14 @@ define harness_rules
 $(BUILD)/$(1): $$($(1)_SRCS) $(RUNNER_HDRS) $$($(1)_DEPS)
 	@mkdir -p $$(@D)
 	@$$(if $$(Q),echo "  CC      $$@")
-	$$(Q)$$(CC) $$(HARNESS_CFLAGS) $$($(1)_CFLAGS) -o $$@ $$($(1)_SRCS) $$(LDLIBS_COMMON)
+	$$(Q)$$(CC) $$(HARNESS_CFLAGS) $$($(1)_CFLAGS) -o $$@ $$($(1)_SRCS) $$($(1)_LDLIBS) $$(LDLIBS_COMMON)
 $(BUILD)/static/$(1): $$($(1)_SRCS) $(RUNNER_HDRS) $$($(1)_DEPS)
 	@mkdir -p $$(@D)
 	@$$(if $$(Q),echo "  CC      $$@ (static)")
-	$$(Q)$$(CC) $$(HARNESS_CFLAGS) $$($(1)_CFLAGS) -static -o $$@ $$($(1)_SRCS) $$(LDLIBS_COMMON)
+	$$(Q)$$(CC) $$(HARNESS_CFLAGS) $$($(1)_CFLAGS) -static -o $$@ $$($(1)_SRCS) $$($(1)_LDLIBS) $$(LDLIBS_COMMON)
 $(BUILD)/san/$(1): $$($(1)_SRCS) $(RUNNER_HDRS) $$($(1)_DEPS)
 	@mkdir -p $$(@D)
 	@$$(if $$(Q),echo "  CC      $$@ (asan+ubsan)")
-	$$(Q)$$(CC) $$(HARNESS_CFLAGS) $$($(1)_CFLAGS) -O1 $$(SAN_FLAGS) -o $$@ $$($(1)_SRCS) $$(LDLIBS_COMMON)
+	$$(Q)$$(CC) $$(HARNESS_CFLAGS) $$($(1)_CFLAGS) -O1 $$(SAN_FLAGS) -o $$@ $$($(1)_SRCS) $$($(1)_LDLIBS) $$(LDLIBS_COMMON)
 endef
 $(foreach t,$(HARNESS_TOOLS),$(eval $(call harness_rules,$(t))))

@@ -18,10 +18,6 @@ awk '{ sep = 0; for (i = 7; i <= NF; i++) if ($i == "-") sep = i;
 	/proc/self/mountinfo
 echo "links:"
 ip -o link show | awk '{ print "  " $2, $3 }' | sed 's/@[^:]*:/:/'
-if [ "$(id -u)" = 0 ]; then
-	cache=${NSAPI_CACHE:-/var/cache/nsapi}
-else
-	cache=${NSAPI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nsapi}
-fi
+cache=$("$(dirname "${BASH_SOURCE[0]}")/cache-dir.sh")
 echo "cache temporaries:"
 find "$cache" -maxdepth 2 -name 'tmp.*' 2>/dev/null | sort | sed 's/^/  /'

@@ -19,7 +19,7 @@ packages=(
 	libbpf-dev          # the tracer (static libbpf for the guests)
 	libc6-dev
 	libelf-dev
-	libjson-c-dev       # reading results back (compare, matrix report)
+	libjson-c-dev       # suite.json, bench.json and reading them back
 	libxml2-utils       # xmllint validates the JUnit output
 	libzstd-dev
 	make

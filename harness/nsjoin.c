@@ -48,15 +48,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifndef CLONE_NEWCGROUP
-#define CLONE_NEWCGROUP 0x02000000
-#endif
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-#ifndef NS_GET_NSTYPE
-#define NS_GET_NSTYPE _IO(0xb7, 0x3)
-#endif
+#include "ns_uapi.h"
 
 #define EXIT_USAGE 2
 #define EXIT_NSJOIN 125

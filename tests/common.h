@@ -627,6 +627,51 @@ static inline __attribute__((sentinel)) int open_pipes(int *fds, ...)
 }
 
 /*
+ * The three pipes between a test and most of its children: the child writes
+ * to up (it is set up, or a value), waits for a byte or EOF on go, and
+ * writes one line to report when it fails.
+ */
+struct child_pipes {
+	int up[2], go[2], report[2];
+};
+
+static inline int child_pipes_open(struct child_pipes *p)
+{
+	return open_pipes(p->up, p->go, p->report, NULL);
+}
+
+/*
+ * After fork() or clone() returned @pid, each side closes the other's ends:
+ * the child keeps up[1], go[0] and report[1]; the test gets up[0], go[1] and
+ * report[0] in *@up_fd, *@go_fd and *@report_fd.  A failed fork (@pid < 0)
+ * closes all six and returns -errno.
+ */
+static inline int child_pipes_keep(struct child_pipes *p, pid_t pid, int *up_fd,
+				   int *go_fd, int *report_fd)
+{
+	int *ends[] = { p->up, p->go, p->report }, err = errno;
+
+	if (pid < 0) {
+		for (int i = 0; i < 3; i++) {
+			close(ends[i][0]);
+			close(ends[i][1]);
+		}
+		errno = err;
+		return -err;
+	}
+	/* The child closes the read end of up and report, the write of go. */
+	close(pid == 0 ? p->up[0] : p->up[1]);
+	close(pid == 0 ? p->go[1] : p->go[0]);
+	close(pid == 0 ? p->report[0] : p->report[1]);
+	if (pid > 0) {
+		*up_fd = p->up[0];
+		*go_fd = p->go[1];
+		*report_fd = p->report[0];
+	}
+	return 0;
+}
+
+/*
  * What @probe(@t) computes in a child made by clone3() with @flags, that is
  * in new namespaces of those types, sent back over a pipe.  The child has
  * exited when this returns, so its namespaces are gone.  Returns 0, with

@@ -180,26 +180,17 @@ run_probe_child(int flags, int ready_fd, int go_fd, int report_fd)
 
 static int start_child(struct probe_child *c, int flags)
 {
-	int ready[2], go[2], report[2];
+	struct child_pipes p;
 
-	if (open_pipes(ready, go, report, NULL))
+	if (child_pipes_open(&p))
 		return -errno;
 	fflush(NULL);
 	c->pid = fork_child();
-	if (c->pid < 0)
+	if (child_pipes_keep(&p, c->pid, &c->ready_fd, &c->go_fd,
+			     &c->report_fd))
 		return -errno;
-	if (c->pid == 0) {
-		close(ready[0]);
-		close(go[1]);
-		close(report[0]);
-		run_probe_child(flags, ready[1], go[0], report[1]);
-	}
-	close(ready[1]);
-	close(go[0]);
-	close(report[1]);
-	c->ready_fd = ready[0];
-	c->go_fd = go[1];
-	c->report_fd = report[0];
+	if (c->pid == 0)
+		run_probe_child(flags, p.up[1], p.go[0], p.report[1]);
 	return 0;
 }
 

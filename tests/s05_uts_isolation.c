@@ -110,26 +110,17 @@ struct uts_probe {
 
 static int start_uts_child(struct uts_probe *p, bool set)
 {
-	int un[2], go[2], report[2];
+	struct child_pipes c;
 
-	if (open_pipes(un, go, report, NULL))
+	if (child_pipes_open(&c))
 		return -errno;
 	fflush(NULL);
 	p->pid = fork_child();
-	if (p->pid < 0)
+	if (child_pipes_keep(&c, p->pid, &p->uname_fd, &p->go_fd,
+			     &p->report_fd))
 		return -errno;
-	if (p->pid == 0) {
-		close(un[0]);
-		close(go[1]);
-		close(report[0]);
-		uts_child(set, un[1], go[0], report[1]);
-	}
-	close(un[1]);
-	close(go[0]);
-	close(report[1]);
-	p->uname_fd = un[0];
-	p->go_fd = go[1];
-	p->report_fd = report[0];
+	if (p->pid == 0)
+		uts_child(set, c.up[1], c.go[0], c.report[1]);
 	return 0;
 }
 

@@ -129,28 +129,18 @@ struct member {
 
 static int start_member(struct member *m, const struct ns_type *ns)
 {
-	int ready[2], go[2], report[2];
+	struct child_pipes p;
 	struct stat parent_ns;
 
-	if (ns_stat(0, ns->name, &parent_ns) ||
-	    open_pipes(ready, go, report, NULL))
+	if (ns_stat(0, ns->name, &parent_ns) || child_pipes_open(&p))
 		return -errno;
 	fflush(NULL);
 	m->pid = clone_into_new(ns->flag);
-	if (m->pid < 0)
+	if (child_pipes_keep(&p, m->pid, &m->ready_fd, &m->go_fd,
+			     &m->report_fd))
 		return -errno;
-	if (m->pid == 0) {
-		close(ready[0]);
-		close(go[1]);
-		close(report[0]);
-		run_member(ns, &parent_ns, ready[1], go[0], report[1]);
-	}
-	close(ready[1]);
-	close(go[0]);
-	close(report[1]);
-	m->ready_fd = ready[0];
-	m->go_fd = go[1];
-	m->report_fd = report[0];
+	if (m->pid == 0)
+		run_member(ns, &parent_ns, p.up[1], p.go[0], p.report[1]);
 	return 0;
 }
 

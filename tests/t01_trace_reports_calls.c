@@ -176,34 +176,28 @@ static void noise_calls(int report_fd)
 static int child_start(struct child *c, const char *comm,
 		       void (*calls)(int report_fd))
 {
-	int go[2], report[2], prepared[2];
+	struct child_pipes p;
+	int prepared_fd = -1;
 
-	if (open_pipes(go, report, prepared, NULL))
+	if (child_pipes_open(&p))
 		return -errno;
 	fflush(NULL);
 	c->pid = fork_child();
-	if (c->pid < 0)
+	if (child_pipes_keep(&p, c->pid, &prepared_fd, &c->go_fd,
+			     &c->report_fd))
 		return -errno;
 	if (c->pid == 0) {
-		close(go[1]);
-		close(report[0]);
-		close(prepared[0]);
 		prctl(PR_SET_NAME, comm);
 		if (gain_ns_admin())
-			child_fail(report[1], "no CAP_SYS_ADMIN: %m");
-		if (sync_send(prepared[1]) || sync_wait(go[0]))
-			child_fail(report[1], "handshake with the test");
-		calls(report[1]);
+			child_fail(p.report[1], "no CAP_SYS_ADMIN: %m");
+		if (sync_send(p.up[1]) || sync_wait(p.go[0]))
+			child_fail(p.report[1], "handshake with the test");
+		calls(p.report[1]);
 		_exit(0);
 	}
-	close(go[0]);
-	close(report[1]);
-	close(prepared[1]);
-	c->go_fd = go[1];
-	c->report_fd = report[0];
-	if (sync_wait(prepared[0]))
-		return close(prepared[0]), -EPIPE;
-	close(prepared[0]);
+	if (sync_wait(prepared_fd))
+		return close(prepared_fd), -EPIPE;
+	close(prepared_fd);
 	return 0;
 }
 

@@ -15,11 +15,7 @@
 # refreshed; NSAPI_APT_OFFLINE=1 never refreshes.
 set -euo pipefail
 
-if [ "$(id -u)" = 0 ]; then
-	cache=${NSAPI_CACHE:-/var/cache/nsapi}
-else
-	cache=${NSAPI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nsapi}
-fi
+cache=$("$(dirname "${BASH_SOURCE[0]}")/../cache-dir.sh")
 apt_dir=$cache/apt
 sources_file=$apt_dir/etc/sources.list.d/nsapi-matrix.sources
 

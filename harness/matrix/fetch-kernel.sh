@@ -21,11 +21,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 apt=$here/apt-private.sh
-if [ "$(id -u)" = 0 ]; then
-	cache=${NSAPI_CACHE:-/var/cache/nsapi}
-else
-	cache=${NSAPI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nsapi}
-fi
+cache=$("$here/../cache-dir.sh")
 
 usage() {
 	echo "usage: fetch-kernel.sh [--resolve-only] SPEC" >&2

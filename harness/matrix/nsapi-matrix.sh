@@ -114,11 +114,7 @@ for k in "${kernels[@]}"; do
 	fi
 done
 
-if [ "$(id -u)" = 0 ]; then
-	cache=${NSAPI_CACHE:-/var/cache/nsapi}
-else
-	cache=${NSAPI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nsapi}
-fi
+cache=$("$here/../cache-dir.sh")
 mkdir -p "$cache" "$results/matrix"
 results=$(cd "$results" && pwd)
 work=$(mktemp -d "$cache/tmp.matrix.XXXXXX")

@@ -14,11 +14,7 @@ if [ $# -lt 2 ] || [ $# -gt 3 ]; then
 	exit 2
 fi
 kernel=$1 initramfs=$2 timeout=${3:-10}
-if [ "$(id -u)" = 0 ]; then
-	cache=${NSAPI_CACHE:-/var/cache/nsapi}
-else
-	cache=${NSAPI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nsapi}
-fi
+cache=$("$here/../cache-dir.sh")
 
 if [ ! -w /dev/kvm ]; then
 	echo tcg

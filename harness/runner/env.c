@@ -10,6 +10,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "runner.h"
 
 #ifndef KSFT_SOURCE
@@ -56,19 +58,24 @@ void env_collect(struct environment *e, uid_t uid, bool dropped)
 	e->ksft_source = KSFT_SOURCE;
 }
 
-void env_write_json(FILE *out, const struct environment *e)
+/* The kernel, its namespace types and the headers' source, into @root. */
+void env_add_json(struct json_object *root, const struct environment *e)
 {
-	fputs("  \"kernel\": {\"release\": ", out);
-	json_string(out, e->release);
-	fputs(", \"version\": ", out);
-	json_string(out, e->version);
-	fputs(", \"machine\": ", out);
-	json_string(out, e->machine);
-	fputs("},\n  \"namespaces\": {", out);
+	struct json_object *kernel = json_object_new_object();
+	struct json_object *ns = json_object_new_object();
+
+	json_object_object_add(kernel, "release",
+			       json_object_new_string(e->release));
+	json_object_object_add(kernel, "version",
+			       json_object_new_string(e->version));
+	json_object_object_add(kernel, "machine",
+			       json_object_new_string(e->machine));
+	json_object_object_add(root, "kernel", kernel);
 	for (int i = 0; i < 8; i++)
-		fprintf(out, "%s\"%s\": %s", i ? ", " : "", ns_names[i],
-			e->ns_present[i] ? "true" : "false");
-	fputs("},\n  \"ksft_headers\": ", out);
-	json_string(out, e->ksft_source);
-	fputs(",\n", out);
+		json_object_object_add(
+			ns, ns_names[i],
+			json_object_new_boolean(e->ns_present[i]));
+	json_object_object_add(root, "namespaces", ns);
+	json_object_object_add(root, "ksft_headers",
+			       json_object_new_string(e->ksft_source));
 }

@@ -114,7 +114,6 @@ void ktap_program(FILE *out, const struct program *p, size_t index);
 void ktap_totals(FILE *out, const struct suite *s);
 
 /* json.c */
-void json_string(FILE *out, const char *s);
 int write_suite_json(FILE *out, const struct suite *s, const struct options *o);
 
 /* junit.c */
@@ -129,7 +128,8 @@ struct environment {
 	const char *ksft_source;
 };
 void env_collect(struct environment *e, uid_t uid, bool dropped);
-void env_write_json(FILE *out, const struct environment *e);
+struct json_object;
+void env_add_json(struct json_object *root, const struct environment *e);
 extern const char *const ns_names[8];
 
 /* output.c: write a file whole or not at all (temp file, then rename). */

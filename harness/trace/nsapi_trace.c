@@ -485,6 +485,13 @@ static const char *errno_name(long long ret)
 	return strerrorname_np(-ret);
 }
 
+/*
+ * One JSON line per event is printed directly, not through json-c (which
+ * the runner and the bench use): a comm is up to 16 arbitrary bytes, not
+ * UTF-8, and every byte outside printable ASCII becomes \u00XX here, so a
+ * line is valid JSON whatever a process named itself; and the reader keeps
+ * up with a million events a second without an allocation per event.
+ */
 static void json_string(const char *s, size_t max)
 {
 	putchar('"');
