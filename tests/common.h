@@ -36,6 +36,7 @@
 #include "kselftest_harness.h"
 
 #include "ns_uapi.h"
+#include "ns_env.h"
 
 enum ns_index {
 	NS_cgroup,
@@ -416,45 +417,48 @@ static inline bool have_cap(int cap)
 }
 
 /*
- * Compare with PID 1's user namespace where /proc/1/ns/user can be read.
- * Where it cannot (PID 1 not ptrace-readable, EACCES even for root), fall
- * back to the map: the initial user namespace maps every uid to itself,
- * "0 0 4294967295"; only host root could give a new one that map.
+ * The initial user namespace maps every uid to itself, "0 0 4294967295";
+ * a new one gets that map only from host root.  Comparing with /proc/1 is
+ * no test: in a container PID 1 is the container's own init.
  */
 static inline bool in_initial_userns(void)
 {
-	unsigned long inner, outer, count;
-	struct stat self, init;
-	char extra;
-	FILE *f;
-	int n;
-
-	if (ns_stat(0, "user", &self))
-		return false;
-	if (!ns_stat(1, "user", &init))
-		return same_inode(&self, &init);
-	f = fopen("/proc/self/uid_map", "re");
-	if (!f)
-		return false;
-	n = fscanf(f, "%lu %lu %lu %c", &inner, &outer, &count, &extra);
-	fclose(f);
-	return n == 3 && inner == 0 && outer == 0 && count == 4294967295UL;
+	return ns_env_identity_map();
 }
 
 /*
  * Whether a refused creation of a user namespace, by the caller itself, is
- * the system's policy (a test SKIPs) and not a kernel failure (it FAILs):
- * ENOSPC (user.max_user_namespaces, or the nesting limit), EUSERS (that
- * limit before 4.9), or EPERM for a caller without CAP_SYS_ADMIN, whom
- * kernel.unprivileged_userns_clone, AppArmor or a seccomp profile may
- * refuse.  A caller with CAP_SYS_ADMIN outside a chroot is never refused
- * with EPERM; any other errno is no policy either.
+ * explained by the environment (the test SKIPs) and not a kernel failure
+ * (it FAILs): see ns_env_explains().  Prefer SKIP_IF_ENV_EXPLAINS(), which
+ * names the cause.
  */
 static inline bool userns_refusal_is_policy(int err)
 {
-	if (err == ENOSPC || err == EUSERS)
-		return true;
-	return err == EPERM && !have_cap(CAP_SYS_ADMIN);
+	char buf[256];
+
+	return ns_env_explains(NS_CALL_UNSHARE, CLONE_NEWUSER, err, buf,
+			       sizeof(buf)) != NULL;
+}
+
+/*
+ * The environment rule (tests/ns_env.h) in a test: after @call (an
+ * NS_CALL_* value) for CLONE_NEW* @flag (0: none) failed with @err, SKIP
+ * with the environment's explanation when there is one; otherwise go on,
+ * and the test's own ASSERT/EXPECT reports the failure with the call.
+ */
+#define SKIP_IF_ENV_EXPLAINS(statement, call, flag, err)                \
+	do {                                                            \
+		char __why_buf[256];                                    \
+		const char *__why = ns_env_explains(                    \
+			call, flag, err, __why_buf, sizeof(__why_buf)); \
+		if (__why)                                              \
+			SKIP(statement, "%s", __why);                   \
+	} while (0)
+
+/* The probe runs in the harness's parent, before the first test forks. */
+static void __attribute__((constructor, used)) ns_env_probe_at_start(void)
+{
+	ns_env();
 }
 
 /* Whether the caller is root of the initial user namespace. */
@@ -545,17 +549,22 @@ static inline int gain_ns_admin(void)
 			     (t)->name, (t)->kconfig, (t)->name);  \
 	} while (0)
 
-/* Gain CAP_SYS_ADMIN (root, or a user namespace), or SKIP saying why not. */
+/*
+ * Gain CAP_SYS_ADMIN (root, or a user namespace); SKIP when the
+ * environment explains why not, else FAIL naming the step that failed.
+ */
 #define REQUIRE_NS_ADMIN() REQUIRE_NS_ADMIN_OR(return )
-#define REQUIRE_NS_ADMIN_OR(statement)                         \
-	do {                                                   \
-		int __ret = gain_ns_admin();                   \
-		if (__ret)                                     \
-			SKIP(statement,                        \
-			     "no CAP_SYS_ADMIN and no user "   \
-			     "namespace to get it: unshare("   \
-			     "CLONE_NEWUSER) or its maps: %s", \
-			     strerror(-__ret));                \
+#define REQUIRE_NS_ADMIN_OR(statement)                                     \
+	do {                                                               \
+		int __ret = gain_ns_admin();                               \
+		if (__ret) {                                               \
+			SKIP_IF_ENV_EXPLAINS(statement, NS_CALL_UNSHARE,   \
+					     CLONE_NEWUSER, -__ret);       \
+			ASSERT_EQ(0, __ret)                                \
+			TH_LOG("no CAP_SYS_ADMIN, and becoming root of a " \
+			       "new user namespace failed: %s",            \
+			       strerror(-__ret));                          \
+		}                                                          \
 	} while (0)
 
 /* Tests that need real root of the initial user namespace. */

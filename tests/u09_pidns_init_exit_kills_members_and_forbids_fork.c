@@ -149,7 +149,7 @@ static void check_fork_refused(struct __test_metadata *_metadata)
  */
 TEST(init_exit_kills_members_then_fork_gives_enomem)
 {
-	struct pidns_members m;
+	struct pidns_members m = {};
 	int ret;
 
 	REQUIRE_NS_TYPE(&ns_types[NS_pid]);
@@ -212,7 +212,7 @@ static pid_t clone_init(int *report_fd, int *go_fd)
  */
 TEST(setns_into_pidns_after_init_exit_then_fork_gives_enomem)
 {
-	int report, go, nsfd;
+	int report = -1, go = -1, nsfd;
 	pid_t init, inner = 0;
 	char path[64];
 
