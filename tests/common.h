@@ -449,11 +449,20 @@ static inline bool userns_refusal_is_policy(int err)
 #define SKIP_IF_ENV_EXPLAINS(statement, call, flag, err)                \
 	do {                                                            \
 		char __why_buf[256];                                    \
+		int __saved_errno = errno;                              \
 		const char *__why = ns_env_explains(                    \
 			call, flag, err, __why_buf, sizeof(__why_buf)); \
+		errno = __saved_errno;                                  \
 		if (__why)                                              \
 			SKIP(statement, "%s", __why);                   \
 	} while (0)
+
+/*
+ * The same after a call that returned @ret: < 0 means refused with errno
+ * (errno is kept for the caller's own ASSERT and TH_LOG).
+ */
+#define SKIP_IF_ENV_REFUSED(statement, call, flag, ret) \
+	SKIP_IF_ENV_EXPLAINS(statement, call, flag, (ret) < 0 ? errno : 0)
 
 /* The probe runs in the harness's parent, before the first test forks. */
 static void __attribute__((constructor, used)) ns_env_probe_at_start(void)
@@ -578,12 +587,53 @@ static inline int gain_ns_admin(void)
 	} while (0)
 
 /*
+ * In a chroot "/" is usually a plain directory, and MS_PRIVATE on it is
+ * EINVAL (only a mount's root can change its propagation).  The mounts of
+ * this process's own mount namespace are made private from the
+ * namespace's root instead: chroot() into a subdirectory leaves the working
+ * directory outside the new root, from where ".." climbs to the real root;
+ * then back into the chroot through a descriptor kept on it.  (A bind
+ * mount of "/" onto itself would not do: made on the chroot's shared
+ * mount, it propagates to the host's peers before it can be made private.)
+ * Only a test's child in its own mount namespace calls this.
+ */
+static inline int make_mounts_private_chrooted(void)
+{
+	int chroot_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), ret = 0;
+	struct stat here, up;
+
+	if (chroot_fd < 0)
+		return -errno;
+	if (chdir("/") || chroot("/proc"))
+		ret = -errno;
+	for (int i = 0; !ret && i < 256; i++) {
+		if (stat(".", &here) || stat("..", &up))
+			ret = -errno;
+		else if (same_inode(&here, &up))
+			break;
+		else if (chdir(".."))
+			ret = -errno;
+	}
+	if (!ret && (chroot(".") ||
+		     mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)))
+		ret = -errno;
+	if (fchdir(chroot_fd) || chroot(".") || chdir("/"))
+		ret = ret ? ret : -errno;
+	close(chroot_fd);
+	return ret;
+}
+
+/*
  * After unshare(CLONE_NEWNS) the new mounts still propagate to the host's
  * shared peers: make them private before mounting anything.
  */
 static inline int make_mounts_private(void)
 {
-	return mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ? -errno : 0;
+	if (!mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return 0;
+	if (errno != EINVAL || ns_env_root_is_mount())
+		return -errno;
+	return make_mounts_private_chrooted();
 }
 
 /* --- children ---------------------------------------------------------- */
