@@ -20,6 +20,8 @@
 #
 #   check-environments.sh [ENV...]     (default: all of them)
 #
+# NSAPI_ENV_TESTS="s06 u08" runs only those programs (runner patterns).
+#
 # As root only (it makes user namespaces with chosen maps and mounts in a
 # private mount namespace); otherwise it says so and exits 0 with nothing run.
 set -uo pipefail
@@ -29,6 +31,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=$build/check/environments
 docker_like=(unshare=EPERM setns=EPERM clone3=ENOSYS 'clone&0x7e020080=EPERM')
 types=(cgroup ipc mnt net pid time user uts)
+read -ra patterns <<<"${NSAPI_ENV_TESTS:-}"
 
 if [ "$(id -u)" != 0 ]; then
 	echo "check-environments: needs root (user namespaces with chosen maps, chroot); nothing run"
@@ -90,6 +93,7 @@ suite() {
 	shift 2
 	local args=(test --no-results --json "$out/$name-$who.json")
 	[ "$who" = root ] || args+=(--user "$who")
+	args+=("${patterns[@]}")
 	"$@" "$nsapi" "${args[@]}" >"$out/$name-$who.ktap" 2>"$out/$name-$who.err" || rc=$?
 	verdict "$name ($who)" "$out/$name-$who.json" "$rc"
 }
@@ -138,6 +142,7 @@ env_three() {
 		for i in 1 2 3; do
 			local args=(test --no-results --json "$out/three$i-$who.json")
 			[ "$who" = root ] || args+=(--user "$who")
+			args+=("${patterns[@]}")
 			"$nsapi" "${args[@]}" >"$out/three$i-$who.ktap" 2>"$out/three$i-$who.err" &
 			pids+=($!)
 		done
@@ -172,6 +177,7 @@ env_chroot() {
 		rc=0
 		local args=(--tests-dir /nsapi/tests --no-results --json "/results/chroot-$who.json")
 		[ "$who" = root ] || args+=(--user "$who")
+		args+=("${patterns[@]}")
 		unshare -m --propagation private -- bash -c '
 			r=$1; shift
 			mount -t proc proc "$r/proc" && mount -t sysfs sysfs "$r/sys" &&

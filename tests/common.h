@@ -494,17 +494,35 @@ static inline int write_file(const char *path, const char *text)
 	return (size_t)n == len ? 0 : -EIO;
 }
 
+/* Whether /proc/self/setgroups says "deny" (a user namespace's choice). */
+static inline bool setgroups_denied(void)
+{
+	char buf[16] = "";
+	int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	return n > 0 && !strncmp(buf, "deny", 4);
+}
+
 /*
- * Give up root for good: no supplementary groups, gid and uid 65534 (real,
- * effective, saved), so every capability is gone.  Returns 0 or -errno.
+ * Give up root for good: no supplementary groups (unless the user
+ * namespace denies setgroups(), as a rootless container may), gid and uid
+ * 65534 (real, effective, saved), so every capability is gone.  Returns 0
+ * or -errno: -EINVAL when 65534 is not mapped here (ns_env_explains() with
+ * NS_CALL_NOBODY says so).
  */
 static inline int drop_to_nobody(void)
 {
 	int deathsig = 0;
 
 	/* The uid change clears a parent-death signal: keep it. */
-	if (prctl(PR_GET_PDEATHSIG, &deathsig) || setgroups(0, NULL) ||
-	    setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534) ||
+	if (prctl(PR_GET_PDEATHSIG, &deathsig))
+		return -errno;
+	if (setgroups(0, NULL) && !(errno == EPERM && setgroups_denied()))
+		return -errno;
+	if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534) ||
 	    (deathsig && prctl(PR_SET_PDEATHSIG, deathsig)))
 		return -errno;
 	return 0;
@@ -614,8 +632,8 @@ static inline int make_mounts_private_chrooted(void)
 		else if (chdir(".."))
 			ret = -errno;
 	}
-	if (!ret && (chroot(".") ||
-		     mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)))
+	if (!ret &&
+	    (chroot(".") || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)))
 		ret = -errno;
 	if (fchdir(chroot_fd) || chroot(".") || chdir("/"))
 		ret = ret ? ret : -errno;
