@@ -904,8 +904,9 @@ static inline int ns_target_start(struct __test_metadata *_metadata,
 
 	nt->holder = holder_start(t->flag, &nt->release_fd);
 	/* The type exists (above): EINVAL would be a kernel failure. */
-	if (nt->holder == -ENOSYS)
-		SKIP(return -1, "kernel lacks clone3() (ENOSYS; Linux 5.3+)");
+	if (nt->holder < 0)
+		SKIP_IF_ENV_EXPLAINS(return -1, NS_CALL_CLONE3, t->flag,
+					    -nt->holder);
 	ASSERT_LT(0, nt->holder)
 	TH_LOG("clone3(%s): %s", t->flag_name, strerror(-nt->holder));
 	nt->fd = ns_open(nt->holder, t->name);

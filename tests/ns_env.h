@@ -412,13 +412,8 @@ static inline const char *ns_env_explains_eperm(enum ns_call call, int i,
 	return NULL;
 }
 
-/*
- * Why the environment explains that @call, for the namespace type of
- * CLONE_NEW* @flag (0: none), failed with @err; the text is in @buf (or a
- * constant).  NULL: nothing explains it, the caller FAILs.
- */
-static inline const char *ns_env_explains(enum ns_call call, int flag, int err,
-					  char *buf, size_t len)
+static inline const char *ns_env_explains_one(enum ns_call call, int flag,
+					      int err, char *buf, size_t len)
 {
 	const struct ns_env *e = ns_env();
 	int i = ns_env_type_index(flag);
@@ -445,6 +440,30 @@ static inline const char *ns_env_explains(enum ns_call call, int flag, int err,
 	if (err == EPERM)
 		return ns_env_explains_eperm(call, i, buf, len);
 	return NULL;
+}
+
+/*
+ * Why the environment explains that @call, for the namespace type of
+ * CLONE_NEW* @flag (0: none), failed with @err; the text is in @buf (or a
+ * constant).  NULL: nothing explains it, the caller FAILs.  A creation
+ * with several CLONE_NEW* flags is explained when one of its types is.
+ */
+static inline const char *ns_env_explains(enum ns_call call, int flag, int err,
+					  char *buf, size_t len)
+{
+	const char *why;
+
+	if (!ns_env_is_creation(call) || ns_env_type_index(flag) >= 0)
+		return ns_env_explains_one(call, flag, err, buf, len);
+	for (int i = 0; i < NS_ENV_TYPES; i++) {
+		if (!(flag & ns_env_types[i].flag))
+			continue;
+		why = ns_env_explains_one(call, ns_env_types[i].flag, err, buf,
+					  len);
+		if (why)
+			return why;
+	}
+	return ns_env_explains_one(call, 0, err, buf, len);
 }
 
 /* The environment in one line, for the runner's KTAP header. */
