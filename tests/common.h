@@ -817,6 +817,30 @@ child_fail(int report_fd, const char *fmt, ...)
 }
 
 /*
+ * A child's refused namespace call (children cannot SKIP), reported like
+ * child_fail() with the call, flag and errno at the end, where
+ * SKIP_IF_CHILD_EXPLAINED() in the parent finds them and applies the rule.
+ */
+static inline void __attribute__((noreturn))
+child_refused(int report_fd, enum ns_call call, int flag, int err)
+{
+	child_fail(report_fd, "%s(%#x): %s [refused %d %#x %d]",
+		   ns_call_names[call], flag, strerror(err), call, flag, err);
+}
+
+#define SKIP_IF_CHILD_EXPLAINED(statement, msg)                               \
+	do {                                                                  \
+		const char *__at = strstr(msg, "[refused ");                  \
+		int __call, __flag, __err;                                    \
+		if (__at &&                                                   \
+		    sscanf(__at, "[refused %d %x %d]", &__call, &__flag,      \
+			   &__err) == 3 &&                                    \
+		    __call >= 0 && __call <= NS_CALL_NOBODY)                  \
+			SKIP_IF_ENV_EXPLAINS(statement, (enum ns_call)__call, \
+					     __flag, __err);                  \
+	} while (0)
+
+/*
  * Read what a child reported, up to end of file (empty string when it
  * reported nothing).  What does not fit is read and dropped, so that the
  * writer never gets SIGPIPE for a report written in several pieces.
