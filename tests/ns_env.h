@@ -458,8 +458,13 @@ static inline const char *ns_env_explains(enum ns_call call, int flag, int err,
 	for (int i = 0; i < NS_ENV_TYPES; i++) {
 		if (!(flag & ns_env_types[i].flag))
 			continue;
-		why = ns_env_explains_one(call, ns_env_types[i].flag, err, buf,
-					  len);
+		/* With a new user namespace the others need no privilege. */
+		if (err == EPERM && (flag & CLONE_NEWUSER) &&
+		    ns_env_types[i].flag != CLONE_NEWUSER)
+			why = ns_env_explains_filter(call, i, err, buf, len);
+		else
+			why = ns_env_explains_one(call, ns_env_types[i].flag,
+						  err, buf, len);
 		if (why)
 			return why;
 	}
