@@ -752,14 +752,15 @@ static inline int child_pipes_keep(struct child_pipes *p, pid_t pid, int *up_fd,
  * What @probe(@t) computes in a child made by clone3() with @flags, that is
  * in new namespaces of those types, sent back over a pipe.  The child has
  * exited when this returns, so its namespaces are gone.  Returns 0, with
- * errno set, when the child could not be made or did not report.
+ * errno set, when the child could not be made (clone3()'s errno: apply the
+ * rule with NS_CALL_CLONE3) or did not report (EPROTO).
  */
 static inline uint64_t
 probe_in_new_ns(uint64_t flags, uint64_t (*probe)(const struct ns_type *),
 		const struct ns_type *t)
 {
 	uint64_t value = 0;
-	int fds[2];
+	int fds[2], err;
 	pid_t pid;
 
 	if (open_pipes(fds, NULL))
@@ -771,12 +772,14 @@ probe_in_new_ns(uint64_t flags, uint64_t (*probe)(const struct ns_type *),
 			      0 :
 			      1);
 	}
+	err = errno;
 	close(fds[1]);
 	if (pid > 0 && read(fds[0], &value, sizeof(value)) != sizeof(value))
 		value = 0;
 	close(fds[0]);
 	if (pid > 0 && wait_child(pid) != 0)
 		value = 0;
+	errno = pid < 0 ? err : EPROTO;
 	return value;
 }
 
