@@ -594,6 +594,18 @@ static inline int gain_ns_admin(void)
 		}                                                          \
 	} while (0)
 
+/*
+ * unshare(@flags) in the test's own process: SKIP when the environment
+ * explains a refusal, else FAIL naming the call.
+ */
+#define REQUIRE_UNSHARE(flags)                                              \
+	do {                                                                \
+		int __ret = sys_unshare(flags);                             \
+		SKIP_IF_ENV_REFUSED(return, NS_CALL_UNSHARE, flags, __ret); \
+		ASSERT_EQ(0, __ret)                                         \
+		TH_LOG("unshare(%s): %s", #flags, strerror(errno));         \
+	} while (0)
+
 /* Tests that need real root of the initial user namespace. */
 #define REQUIRE_HOST_ROOT(why)                                       \
 	do {                                                         \

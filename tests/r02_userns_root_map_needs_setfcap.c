@@ -61,8 +61,7 @@ static void enter_new_userns(struct __test_metadata *_metadata)
 	struct stat before, after;
 
 	ASSERT_EQ(0, ns_stat(0, "user", &before));
-	ASSERT_EQ(0, sys_unshare(CLONE_NEWUSER))
-	TH_LOG("unshare(CLONE_NEWUSER): %s", strerror(errno));
+	REQUIRE_UNSHARE(CLONE_NEWUSER);
 	ASSERT_EQ(0, ns_stat(0, "user", &after));
 	ASSERT_FALSE(same_inode(&before, &after))
 	TH_LOG("unshare(CLONE_NEWUSER) returned 0 but the user namespace "

@@ -154,9 +154,12 @@ struct ns_holder {
 	int go; /* write end: closing it lets the child exit */
 };
 
+static int stop_holder(struct ns_holder *c);
+
+/* A child in a new namespace (unshare(@flag)); 0, or unshare()'s -errno. */
 static int start_holder(struct ns_holder *c, int flag)
 {
-	int ready[2], go[2];
+	int ready[2], go[2], err;
 	pid_t pid;
 
 	if (open_pipes(ready, go, NULL))
@@ -166,11 +169,13 @@ static int start_holder(struct ns_holder *c, int flag)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
+		/* ready carries the errno of unshare(): 0, made. */
+		int err = sys_unshare(flag) ? errno : 0;
+
 		close(ready[0]);
 		close(go[1]);
-		if (sys_unshare(flag))
+		if (write(ready[1], &err, sizeof(err)) != sizeof(err) || err)
 			_exit(1);
-		sync_send(ready[1]);
 		sync_wait(go[0]);
 		_exit(0);
 	}
@@ -178,11 +183,13 @@ static int start_holder(struct ns_holder *c, int flag)
 	close(go[0]);
 	c->pid = pid;
 	c->go = go[1];
-	if (sync_wait(ready[0])) {
-		close(ready[0]);
-		return -ECHILD;
-	}
+	if (read(ready[0], &err, sizeof(err)) != sizeof(err))
+		err = ECHILD;
 	close(ready[0]);
+	if (err) {
+		stop_holder(c);
+		return -err;
+	}
 	return 0;
 }
 
@@ -249,6 +256,7 @@ TEST(handle_reopens_live_namespace_only)
 	REQUIRE_NSFS_HANDLES(nsfd);
 	close(nsfd);
 	ret = start_holder(&c, CLONE_NEWUTS);
+	SKIP_IF_ENV_EXPLAINS(return, NS_CALL_UNSHARE, CLONE_NEWUTS, -ret);
 	ASSERT_EQ(0, ret)
 	TH_LOG("uts: child with unshare(CLONE_NEWUTS): %s", strerror(-ret));
 	nsfd = ns_open(c.pid, "uts");
@@ -398,6 +406,7 @@ TEST(listns_lists_live_namespaces_only)
 	REQUIRE_LISTNS();
 	REQUIRE_NS_ADMIN();
 	ret = start_holder(&c, CLONE_NEWUTS);
+	SKIP_IF_ENV_EXPLAINS(return, NS_CALL_UNSHARE, CLONE_NEWUTS, -ret);
 	ASSERT_EQ(0, ret);
 	nsfd = ns_open(c.pid, "uts");
 	ASSERT_LE(0, nsfd);
