@@ -399,6 +399,10 @@ static inline const char *ns_env_explains_eperm(enum ns_call call, int i,
 			       "in a chroot (see R03)";
 		if (ns_env_have_cap(CAP_SYS_ADMIN))
 			return NULL;
+		/* The probe, unprivileged too, made one: no policy refuses. */
+		if (!e->cap_sys_admin && !e->create_errno[user] &&
+		    !e->userns_policy[0])
+			return NULL;
 		snprintf(buf, len,
 			 "no CAP_SYS_ADMIN, and the system refuses "
 			 "unprivileged user namespaces (%s)",
