@@ -119,7 +119,7 @@ struct nsapi_mnt_id_req {
 };
 #define NSAPI_MNT_ID_REQ_SIZE_VER1 32
 #define NSAPI_LSMT_ROOT 0xffffffffffffffffULL
-#define NSAPI_STATMOUNT_MNT_BASIC 0x00000001U
+#define NSAPI_STATMOUNT_MNT_BASIC 0x00000002U
 #define NSAPI_STATMOUNT_MNT_NS_ID 0x00000040U
 /* The start of struct statmount: enough for mask, mnt_id and mnt_ns_id. */
 struct nsapi_statmount {

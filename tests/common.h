@@ -511,6 +511,39 @@ static inline bool listed(const uint64_t *ids, long n, uint64_t id)
 	return false;
 }
 
+/*
+ * Whether the namespace of @fd is owned by the caller's user namespace or
+ * one below it (NS_GET_USERNS, then NS_GET_PARENT up to the caller's).
+ */
+static inline bool ns_owned_by_callers_userns(int fd)
+{
+	struct stat own, owner;
+	int ufd = ioctl(fd, NS_GET_USERNS);
+	bool below = false;
+
+	if (ufd < 0 || ns_stat(0, "user", &own)) {
+		if (ufd >= 0)
+			close(ufd);
+		return false;
+	}
+	/* Walk up from the owner until the caller's own or the top (EPERM). */
+	for (;;) {
+		int parent;
+
+		if (fstat(ufd, &owner) || same_inode(&own, &owner)) {
+			below = same_inode(&own, &owner);
+			break;
+		}
+		parent = ioctl(ufd, NS_GET_PARENT);
+		close(ufd);
+		ufd = parent;
+		if (ufd < 0)
+			return false;
+	}
+	close(ufd);
+	return below;
+}
+
 /* --- privilege --------------------------------------------------------- */
 
 static inline bool have_cap(int cap)

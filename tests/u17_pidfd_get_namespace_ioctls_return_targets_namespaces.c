@@ -198,36 +198,6 @@ static int join_matches(int fd, const char *joined, const struct stat *want)
 	return wait_child(pid);
 }
 
-/* Whether the namespace of @fd is owned by the caller's user namespace or one below. */
-static bool owned_by_callers_userns(int fd)
-{
-	struct stat own, owner;
-	int ufd = ioctl(fd, NS_GET_USERNS);
-	bool below = false;
-
-	if (ufd < 0 || ns_stat(0, "user", &own)) {
-		if (ufd >= 0)
-			close(ufd);
-		return false;
-	}
-	/* Walk up from the owner until the caller's own or the top (EPERM). */
-	for (;;) {
-		int parent;
-
-		if (fstat(ufd, &owner) || same_inode(&own, &owner)) {
-			below = same_inode(&own, &owner);
-			break;
-		}
-		parent = ioctl(ufd, NS_GET_PARENT);
-		close(ufd);
-		ufd = parent;
-		if (ufd < 0)
-			return false;
-	}
-	close(ufd);
-	return below;
-}
-
 TEST_F(pidfd_ns, ioctl_returns_fd_of_targets_namespace_joinable_by_setns)
 {
 	struct target tg;
@@ -275,7 +245,7 @@ TEST_F(pidfd_ns, ioctl_returns_fd_of_targets_namespace_joinable_by_setns)
 	 * needs CAP_SYS_ADMIN in their owner, which a caller that is root of
 	 * a user namespace below it lacks (EPERM).
 	 */
-	want = owned_by_callers_userns(fd) ? 0 : 100 + EPERM;
+	want = ns_owned_by_callers_userns(fd) ? 0 : 100 + EPERM;
 	ret = join_matches(fd, variant->joined, &got);
 	EXPECT_EQ(want, ret)
 	TH_LOG("setns(%s fd, 0) in a child: %s, expected %s",
