@@ -191,7 +191,6 @@ const volatile __u64 filter_pidns = 0;
  * cannot see are left out.  nsfs_dev: st_dev of the namespace files.
  */
 const volatile bool ns_pids = false;
-const volatile __u32 pidns_level = 0;
 const volatile __u64 pidns_ino = 0;
 const volatile __u64 nsfs_dev = 0;
 /* --hist: aggregate in the kernel, no event per call; key parts. */
@@ -468,15 +467,25 @@ static __always_inline int read_upid(struct pid *pid, __u32 level,
 	return bpf_probe_read_kernel(u, sizeof(*u), (void *)at);
 }
 
-/* The number of @pid in the pid namespace @ino of depth @level; 0: none. */
-static __always_inline __u32 pid_nr_in(struct pid *pid, __u32 level, __u64 ino)
+/* Pid namespaces searched for a task's number (the kernel allows 32). */
+#define PIDNS_SEARCH 8
+
+/* The number of @pid in the pid namespace @ino; 0: it has none there. */
+static __always_inline __u32 pid_nr_in(struct pid *pid, __u64 ino)
 {
 	struct upid u;
+	__u32 level;
 
-	if (!pid || BPF_CORE_READ(pid, level) < level ||
-	    read_upid(pid, level, &u) || BPF_CORE_READ(u.ns, ns.inum) != ino)
+	if (!pid)
 		return 0;
-	return u.nr;
+	level = BPF_CORE_READ(pid, level);
+	for (__u32 i = 0; i < PIDNS_SEARCH; i++) {
+		if (i > level || read_upid(pid, i, &u))
+			return 0;
+		if (BPF_CORE_READ(u.ns, ns.inum) == ino)
+			return u.nr;
+	}
+	return 0;
 }
 
 /*
@@ -501,10 +510,9 @@ static __always_inline bool visible_ids(__u64 id, __u32 *tgid, __u32 *tid)
 		return true;
 	}
 	task = (struct task_struct *)bpf_get_current_task();
-	*tid = pid_nr_in(BPF_CORE_READ(task, thread_pid), pidns_level,
-			 pidns_ino);
+	*tid = pid_nr_in(BPF_CORE_READ(task, thread_pid), pidns_ino);
 	*tgid = pid_nr_in(BPF_CORE_READ(task, group_leader, thread_pid),
-			  pidns_level, pidns_ino);
+			  pidns_ino);
 	return *tid && *tgid;
 }
 
@@ -553,7 +561,7 @@ static __always_inline struct task_struct *new_child(__u64 flags, long ret)
 	level = BPF_CORE_READ(pid, level);
 	if (read_upid(pid, level, &u))
 		return NULL;
-	if (pid_nr_in(BPF_CORE_READ(child, thread_pid), level,
+	if (pid_nr_in(BPF_CORE_READ(child, thread_pid),
 		      BPF_CORE_READ(u.ns, ns.inum)) != (__u32)ret)
 		return NULL;
 	return child;

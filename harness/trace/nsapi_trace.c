@@ -1072,39 +1072,24 @@ static void require_kernel_btf(void)
 }
 
 /*
- * The tracer's own pid namespace: its depth (the NSpid entries in
- * /proc/self/status, less one), inode and device.  Pids are reported as
- * they are seen from there.
+ * The tracer's own pid namespace (inode and device of its nsfs file).
+ * Pids are reported as they are seen from there; the initial one has a
+ * fixed inode (PROC_PID_INIT_INO), where the plain pids are right.
  */
 static struct {
-	unsigned int level;
 	unsigned long long ino, dev;
 } own_pidns;
 
+#define PROC_PID_INIT_INO 0xEFFFFFFCULL
+
 static void find_own_pidns(void)
 {
-	char line[256];
 	struct stat st;
-	FILE *f;
 
 	if (stat("/proc/self/ns/pid", &st))
 		die(1, "stat /proc/self/ns/pid: %s", strerror(errno));
 	own_pidns.ino = st.st_ino;
 	own_pidns.dev = st.st_dev;
-	f = fopen("/proc/self/status", "re");
-	if (!f)
-		die(1, "/proc/self/status: %s", strerror(errno));
-	while (fgets(line, sizeof(line), f)) {
-		char *p = line + 6;
-
-		if (strncmp(line, "NSpid:", 6))
-			continue;
-		for (own_pidns.level = 0; (p = strchr(p, '\t'));
-		     own_pidns.level++)
-			p++;
-		own_pidns.level = own_pidns.level ? own_pidns.level - 1 : 0;
-	}
-	fclose(f);
 }
 
 /* Does the program in section @sec belong to @mode? */
@@ -1139,8 +1124,7 @@ static int configure(struct nsapi_trace *skel, enum attach_mode mode,
 	}
 	skel->rodata->filter_netns = env.netns;
 	skel->rodata->filter_pidns = env.pidns;
-	skel->rodata->ns_pids = own_pidns.level > 0;
-	skel->rodata->pidns_level = own_pidns.level;
+	skel->rodata->ns_pids = own_pidns.ino != PROC_PID_INIT_INO;
 	skel->rodata->pidns_ino = own_pidns.ino;
 	skel->rodata->nsfs_dev = own_pidns.dev;
 	skel->rodata->aggregate = env.hist;
