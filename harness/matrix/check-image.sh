@@ -22,7 +22,7 @@ bad() {
 }
 [ -f "$img" ] && [ -r "$img" ] || bad "not a readable regular file"
 
-hex() { od -An -tx1 -j "$2" -N "$3" "$1" | tr -d ' \n'; }
+hex() { od -An -tx1 -j "$2" -N "$3" "$1" 2>/dev/null | tr -d ' \n'; }
 
 # 0: bzImage, 1: PVH ELF, 2: an ELF qemu cannot start, 3: neither.
 kind() {

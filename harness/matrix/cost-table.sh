@@ -57,10 +57,10 @@ jq -s -r --rawfile floors "$here/floors.tsv" '
 		| .[1] | tonumber] | first // 0.5);
 	def fmt: if . >= 100000 then (. / 1000 | round | tostring) + " µs"
 		elif . >= 10000 then (. / 100 | round / 10 | tostring) + " µs"
-		else (. | round | tostring) end;
+		else (. | round | tostring) + " ns" end;
 	. as $runs | $runs[0] as $base
-	| [$runs[] | .p50 | keys_unsorted[]] | unique as $all
-	| [$base.p50 | keys_unsorted[]] + ($all - [$base.p50 | keys_unsorted[]]) as $names
+	| ([$runs[] | .p50 | keys_unsorted[]] | unique) as $all
+	| ([$base.p50 | keys_unsorted[]] + ($all - [$base.p50 | keys_unsorted[]])) as $names
 	| "| benchmark | floor | " + ([$runs[].column] | join(" | ")) + " |",
 	  "|---|---|" + ([$runs[] | "---:"] | join("|")) + "|",
 	  ($names[] as $b | floor_of($b) as $f
@@ -96,9 +96,10 @@ jq -s -r '
 cat >"$work/plot.gp" <<'EOF'
 set datafile separator "\t"
 set datafile missing "?"
-set key outside right top
-set grid ytics
-set ylabel "median, icount ns (guest instructions)"
+set key below maxrows 4 font ",9"
+set logscale y
+set grid ytics mytics
+set ylabel "median, icount ns (guest instructions), log scale"
 set xtics rotate by -20 noenhanced
 set key noenhanced
 set style data linespoints
@@ -111,11 +112,11 @@ unset multiplot
 EOF
 for fmt in png svg; do
 	if [ $fmt = png ]; then
-		term="pngcairo size 1500,500"
+		term="pngcairo size 1500,650"
 		command -v gnuplot >/dev/null && gnuplot -e 'set terminal pngcairo' </dev/null 2>/dev/null ||
-			term="png size 1500,500"
+			term="png size 1500,650"
 	else
-		term="svg size 1500,500"
+		term="svg size 1500,650"
 	fi
 	gnuplot -e "DATA='$work/syscalls.tsv'; set terminal $term; set output '$work/syscalls.$fmt'" \
 		"$work/plot.gp" 2>"$work/gnuplot.log" || {
