@@ -43,7 +43,7 @@ $(BUILD)/static/nsapi-bench: $(BENCH_SRCS) $(BENCH_HDRS)
 $(BUILD)/nsapi-compare: $(COMPARE_SRCS) $(BENCH_HDRS)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ $(COMPARE_SRCS) $(BENCH_LDLIBS)
+	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ $(COMPARE_SRCS) $(BENCH_LDLIBS) -lz
 
 $(BUILD)/nsapi-plot: bench/plot.sh
 	@mkdir -p $(@D)
@@ -82,7 +82,7 @@ $(BUILD)/san/nsapi-bench: $(BENCH_SRCS) $(BENCH_HDRS)
 $(BUILD)/san/nsapi-compare: $(COMPARE_SRCS) $(BENCH_HDRS)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@ (asan+ubsan)")
-	$(Q)$(CC) $(BENCH_CFLAGS) -O1 $(SAN_FLAGS) -o $@ $(COMPARE_SRCS) $(BENCH_LDLIBS)
+	$(Q)$(CC) $(BENCH_CFLAGS) -O1 $(SAN_FLAGS) -o $@ $(COMPARE_SRCS) $(BENCH_LDLIBS) -lz
 
 $(BUILD)/san/nsapi-plot: bench/plot.sh
 	@mkdir -p $(@D)

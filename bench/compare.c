@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include <json-c/json.h>
+#include <zlib.h>
 
 #include "stats.h"
 
@@ -68,10 +69,22 @@ static void die(const char *fmt, ...)
 	exit(2);
 }
 
+/* DIR/NAME or DIR/NAME.gz (a matrix run directory keeps bench.json.gz). */
+static bool exists_plain_or_gz(char *path, size_t len, const char *dir,
+			       const char *name)
+{
+	snprintf(path, len, "%s/%s", dir, name);
+	if (!access(path, F_OK))
+		return true;
+	snprintf(path, len, "%s/%s.gz", dir, name);
+	return !access(path, F_OK);
+}
+
 static void resolve(const char *arg, char *path, size_t len)
 {
 	struct stat st;
 	struct utsname u;
+	char sub[PATH_MAX];
 
 	if (stat(arg, &st))
 		die("%s: %s", arg, strerror(errno));
@@ -79,21 +92,70 @@ static void resolve(const char *arg, char *path, size_t len)
 		snprintf(path, len, "%s", arg);
 		return;
 	}
-	snprintf(path, len, "%s/bench.json", arg);
-	if (!access(path, F_OK))
+	if (exists_plain_or_gz(path, len, arg, "bench.json"))
 		return;
 	uname(&u);
-	snprintf(path, len, "%s/%s/bench.json", arg, u.release);
-	if (access(path, F_OK))
-		die("%s: no bench.json in it (nor in %s/)", arg, u.release);
+	snprintf(sub, sizeof(sub), "%s/%s", arg, u.release);
+	if (!exists_plain_or_gz(path, len, sub, "bench.json"))
+		die("%s: no bench.json or bench.json.gz in it (nor in %s/)",
+		    arg, u.release);
+}
+
+/* Decompressed results larger than this are refused (a gzip bomb). */
+#define GZIP_MAX_BYTES (256u << 20)
+
+static bool is_gzip(const char *path)
+{
+	unsigned char magic[2] = { 0, 0 };
+	FILE *f = fopen(path, "re");
+	size_t got;
+
+	if (!f)
+		return false;
+	got = fread(magic, 1, 2, f);
+	fclose(f);
+	return got == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+}
+
+static char *slurp_gzip(const char *path, size_t *len)
+{
+	gzFile g = gzopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+	int got, err;
+
+	if (!g)
+		die("%s: %s", path, strerror(errno ? errno : ENOMEM));
+	do {
+		if (n + 65536 > cap) {
+			cap = cap ? cap * 2 : 1 << 20;
+			if (cap > GZIP_MAX_BYTES)
+				die("%s: more than %u MiB once decompressed",
+				    path, GZIP_MAX_BYTES >> 20);
+			buf = realloc(buf, cap + 1);
+			if (!buf)
+				die("%s: out of memory", path);
+		}
+		got = gzread(g, buf + n, (unsigned int)(cap - n));
+		if (got < 0)
+			die("%s: gzip: %s", path, gzerror(g, &err));
+		n += (size_t)got;
+	} while (got > 0);
+	gzclose(g);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
 }
 
 static char *slurp(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "re");
+	FILE *f;
 	char *buf = NULL;
 	size_t cap = 0, n = 0, got;
 
+	if (is_gzip(path))
+		return slurp_gzip(path, len);
+	f = fopen(path, "re");
 	if (!f)
 		die("%s: %s", path, strerror(errno));
 	do {

@@ -30,6 +30,7 @@ struct cli {
 	bool list, trace, no_write;
 	char **patterns;
 	int npatterns;
+	long budget_ms;
 };
 
 static void usage(FILE *out)
@@ -38,6 +39,8 @@ static void usage(FILE *out)
 		"usage: nsapi bench [PATTERN...] [options]\n"
 		"  PATTERN          a glob (fnmatch) or substring of benchmark names\n"
 		"  --quick          short run (about 15 s)\n"
+		"  --budget MS      time per benchmark (1-10000 ms; default 600,\n"
+		"                   --quick 70), warm-up in proportion\n"
 		"  --repetitions N  repetitions per benchmark (1-%d; default 5)\n"
 		"  --cpu N          pin the workers to CPU N\n"
 		"  --results DIR    results root (default $NSAPI_RESULTS or results);\n"
@@ -78,6 +81,7 @@ static void parse(int argc, char **argv, struct cli *c)
 	enum {
 		O_QUICK = 256,
 		O_REPS,
+		O_BUDGET,
 		O_CPU,
 		O_RESULTS,
 		O_TRACE,
@@ -87,6 +91,7 @@ static void parse(int argc, char **argv, struct cli *c)
 	static const struct option opts[] = {
 		{ "quick", no_argument, NULL, O_QUICK },
 		{ "repetitions", required_argument, NULL, O_REPS },
+		{ "budget", required_argument, NULL, O_BUDGET },
 		{ "cpu", required_argument, NULL, O_CPU },
 		{ "results", required_argument, NULL, O_RESULTS },
 		{ "trace", no_argument, NULL, O_TRACE },
@@ -107,6 +112,9 @@ static void parse(int argc, char **argv, struct cli *c)
 		case O_REPS:
 			reps = (int)parse_long(optarg, 1, BENCH_MAX_REPS,
 					       "--repetitions");
+			break;
+		case O_BUDGET:
+			c->budget_ms = parse_long(optarg, 1, 10000, "--budget");
 			break;
 		case O_CPU:
 			c->o.cpu =
@@ -137,12 +145,21 @@ static void parse(int argc, char **argv, struct cli *c)
 	c->o.repetitions = reps ? (unsigned int)reps : 5;
 }
 
-/* Budgets that keep the default run under 90 s and --quick under 15 s. */
-static void set_budget(struct bench_opts *o)
+/*
+ * Budgets that keep the default run under 90 s and --quick under 15 s;
+ * --budget MS sets the time per benchmark (the matrix's icount guests need
+ * few samples: their figures repeat), the warm-up in the same proportion.
+ */
+static void set_budget(struct bench_opts *o, long budget_ms)
 {
 	o->budget_ns = o->quick ? 70000000ull : 600000000ull;
 	o->warmup_ns = o->quick ? 8000000ull : 40000000ull; /* per repetition */
 	o->max_samples = o->quick ? 600 : 2000;
+	if (budget_ms > 0) {
+		o->warmup_ns = o->warmup_ns * (uint64_t)budget_ms * 1000000ull /
+			       o->budget_ns;
+		o->budget_ns = (uint64_t)budget_ms * 1000000ull;
+	}
 }
 
 static bool selected(const struct cli *c, const char *name)
@@ -311,7 +328,7 @@ int main(int argc, char **argv)
 	}
 	if (!c.no_write && results_dir(&c, dir, sizeof(dir)))
 		return 2;
-	set_budget(&c.o);
+	set_budget(&c.o, c.budget_ms);
 	prctl(PR_SET_NAME, COMM);
 	favour_benchmark();
 	c.o.clock_overhead_ns = bench_calibrate_clock();
