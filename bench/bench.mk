@@ -5,8 +5,10 @@ BENCH_CFLAGS = $(BASE_CFLAGS) $(CFLAGS) -Ibench -Iharness
 BENCH_LDLIBS := -ljson-c -lm $(LDLIBS_COMMON)
 
 BENCH_SRCS := \
+	bench/ab.c \
 	bench/env.c \
 	bench/harness.c \
+	bench/inject.c \
 	bench/main.c \
 	bench/ns_types.c \
 	bench/output_json.c \
@@ -22,6 +24,7 @@ BENCH_SRCS := \
 	bench/workloads_scale.c
 COMPARE_SRCS := \
 	bench/compare.c \
+	bench/paired.c \
 	bench/stats.c
 BENCH_HDRS := $(wildcard bench/*.h) harness/ns_uapi.h
 
