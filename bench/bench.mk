@@ -28,7 +28,8 @@ COMPARE_SRCS := \
 	bench/stats.c
 BENCH_HDRS := $(wildcard bench/*.h) harness/ns_uapi.h
 
-PROGS += $(BUILD)/nsapi-bench $(BUILD)/nsapi-compare $(BUILD)/nsapi-plot
+PROGS += $(BUILD)/nsapi-bench $(BUILD)/nsapi-compare $(BUILD)/nsapi-plot \
+	$(BUILD)/nsapi-power
 STATIC_PROGS += $(BUILD)/static/nsapi-bench
 CHECK_STEPS += check-bench-compare check-bench-aa
 RUN_STEPS += bench-run
@@ -49,6 +50,11 @@ $(BUILD)/nsapi-compare: $(COMPARE_SRCS) $(BENCH_HDRS)
 	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ $(COMPARE_SRCS) $(BENCH_LDLIBS)
 
 $(BUILD)/nsapi-plot: bench/plot.sh
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  INSTALL $@")
+	$(Q)install -m 0755 $< $@
+
+$(BUILD)/nsapi-power: bench/power.sh
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  INSTALL $@")
 	$(Q)install -m 0755 $< $@
