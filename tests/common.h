@@ -402,6 +402,148 @@ static inline int open_unix_socket(void)
 	return socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 }
 
+/* --- nsfs file handles and listns() ----------------------------------- */
+
+/* The handle's payload (uapi struct nsfs_file_handle). */
+struct nsapi_nsfs_fh {
+	uint64_t ns_id;
+	uint32_t ns_type;
+	uint32_t ns_inum;
+};
+
+/* A struct file_handle with room for the nsfs payload. */
+struct nsapi_handle {
+	struct file_handle fh;
+	struct nsapi_nsfs_fh nsfs;
+};
+
+static inline long sys_listns(const struct nsapi_ns_id_req *req, uint64_t *ids,
+			      size_t nr_ids, unsigned int flags)
+{
+	return syscall(__NR_listns, req, ids, nr_ids, flags);
+}
+
+static inline int handle_of(int nsfd, struct nsapi_handle *h)
+{
+	int mount_id;
+
+	memset(h, 0, sizeof(*h));
+	h->fh.handle_bytes = sizeof(h->nsfs);
+	return name_to_handle_at(nsfd, "", &h->fh, &mount_id, AT_EMPTY_PATH);
+}
+
+/* The namespace's 64-bit id (NS_GET_ID, 6.12+), or 0. */
+static inline uint64_t id_of(int nsfd)
+{
+	uint64_t id = 0;
+
+	return ioctl(nsfd, NS_GET_ID, &id) ? 0 : id;
+}
+
+/* SKIP only for the documented "not implemented" answers. */
+#define REQUIRE_NSFS_HANDLES(nsfd)                                            \
+	do {                                                                  \
+		struct nsapi_handle __h;                                      \
+		int __fd;                                                     \
+		if (handle_of(nsfd, &__h) && errno == EOPNOTSUPP)             \
+			SKIP(return, "nsfs file handles not implemented "     \
+				     "(name_to_handle_at: EOPNOTSUPP; since " \
+				     "6.18)");                                \
+		__fd = open_by_handle_at(FD_NSFS_ROOT, &__h.fh, O_RDONLY);    \
+		if (__fd < 0 && errno == EBADF)                               \
+			SKIP(return, "FD_NSFS_ROOT not implemented "          \
+				     "(open_by_handle_at: EBADF)");           \
+		if (__fd >= 0)                                                \
+			close(__fd);                                          \
+	} while (0)
+
+#define LISTNS_PAGE 3
+#define LISTNS_MAX 65536
+
+#define REQUIRE_LISTNS()                                                    \
+	do {                                                                \
+		struct nsapi_ns_id_req __req = { .size = sizeof(__req) };   \
+		uint64_t __id;                                              \
+		if (sys_listns(&__req, &__id, 1, 0) < 0 && errno == ENOSYS) \
+			SKIP(return, "listns() not implemented (ENOSYS; "   \
+				     "since 6.19)");                        \
+	} while (0)
+
+/*
+ * Every id listns() gives for the filter @base (its ns_id is ignored),
+ * small pages at a time.  Returns how many, or -errno.
+ */
+static inline long listns_all_req(const struct nsapi_ns_id_req *base,
+				  uint64_t *ids, size_t max)
+{
+	struct nsapi_ns_id_req req = *base;
+	size_t n = 0;
+	long got;
+
+	req.ns_id = 0;
+	while (n + LISTNS_PAGE <= max) {
+		got = sys_listns(&req, ids + n, LISTNS_PAGE, 0);
+		if (got < 0 && errno == ENOENT)
+			break; /* nothing after req.ns_id */
+		if (got < 0)
+			return -errno;
+		if (got == 0)
+			break;
+		n += got;
+		req.ns_id = ids[n - 1];
+	}
+	return n;
+}
+
+/* Every id listns() gives for @type (0: all). */
+static inline long listns_all(uint32_t type, uint64_t *ids, size_t max)
+{
+	struct nsapi_ns_id_req req = { .size = sizeof(req), .ns_type = type };
+
+	return listns_all_req(&req, ids, max);
+}
+
+static inline bool listed(const uint64_t *ids, long n, uint64_t id)
+{
+	for (long i = 0; i < n; i++)
+		if (ids[i] == id)
+			return true;
+	return false;
+}
+
+/*
+ * Whether the namespace of @fd is owned by the caller's user namespace or
+ * one below it (NS_GET_USERNS, then NS_GET_PARENT up to the caller's).
+ */
+static inline bool ns_owned_by_callers_userns(int fd)
+{
+	struct stat own, owner;
+	int ufd = ioctl(fd, NS_GET_USERNS);
+	bool below = false;
+
+	if (ufd < 0 || ns_stat(0, "user", &own)) {
+		if (ufd >= 0)
+			close(ufd);
+		return false;
+	}
+	/* Walk up from the owner until the caller's own or the top (EPERM). */
+	for (;;) {
+		int parent;
+
+		if (fstat(ufd, &owner) || same_inode(&own, &owner)) {
+			below = same_inode(&own, &owner);
+			break;
+		}
+		parent = ioctl(ufd, NS_GET_PARENT);
+		close(ufd);
+		ufd = parent;
+		if (ufd < 0)
+			return false;
+	}
+	close(ufd);
+	return below;
+}
+
 /* --- privilege --------------------------------------------------------- */
 
 static inline bool have_cap(int cap)
