@@ -10,24 +10,12 @@
 
 #include "common.h"
 
-/*
- * In a child: @call for CLONE_NEW* @flag failed with @err.  Children
- * cannot SKIP; the parent reads this line and applies
- * SKIP_IF_ENV_EXPLAINS (CHILD_RESULT_OK below).
- */
-static inline void __attribute__((noreturn))
-child_refused(int report_fd, enum ns_call call, int flag, int err,
-	      const char *what)
-{
-	child_fail(report_fd, "refused %d %d %d %s: %s", (int)call, flag, err,
-		   what, strerror(err));
-}
-
 /* unshare(@flags) in a child, or report the refusal and exit. */
-static inline void child_unshare(int report_fd, int flags, const char *what)
+static inline void child_unshare(int report_fd, int flags,
+				 const char *what __attribute__((unused)))
 {
 	if (sys_unshare(flags))
-		child_refused(report_fd, NS_CALL_UNSHARE, flags, errno, what);
+		child_refused(report_fd, NS_CALL_UNSHARE, flags, errno);
 }
 
 struct child_result {
@@ -72,37 +60,33 @@ static inline int run_child(child_fn fn, void *arg, struct child_result *r)
  * explains, else the child must have exited 0.
  */
 #define CHILD_RESULT_OK(r) CHILD_RESULT_OK_OR(return, r)
-#define CHILD_RESULT_OK_OR(statement, r)                                   \
-	do {                                                               \
-		int __call, __flag, __err;                                 \
-		if (sscanf((r)->msg, "refused %d %d %d", &__call, &__flag, \
-			   &__err) == 3)                                   \
-			SKIP_IF_ENV_EXPLAINS(statement, __call, __flag, \
-					     __err);                 \
-		ASSERT_EQ(0, (r)->status)                                  \
+#define CHILD_RESULT_OK_OR(statement, r)                                     \
+	do {                                                                 \
+		SKIP_IF_CHILD_EXPLAINED(statement, (r)->msg);                \
+		ASSERT_EQ(0, (r)->status)                                    \
 		TH_LOG("child: %s", (r)->msg[0] ? (r)->msg : "(no report)"); \
 	} while (0)
 
 /* run_child() and CHILD_RESULT_OK in one. */
-#define RUN_CHILD_OK(fn, arg)                                          \
-	do {                                                           \
-		struct child_result __r;                               \
-		int __ret = run_child(fn, arg, &__r);                  \
-		ASSERT_EQ(0, __ret)                                    \
-		TH_LOG("fork: %s", strerror(-__ret));                  \
-		CHILD_RESULT_OK(&__r);                                 \
+#define RUN_CHILD_OK(fn, arg)                         \
+	do {                                          \
+		struct child_result __r;              \
+		int __ret = run_child(fn, arg, &__r); \
+		ASSERT_EQ(0, __ret)                   \
+		TH_LOG("fork: %s", strerror(-__ret)); \
+		CHILD_RESULT_OK(&__r);                \
 	} while (0)
 
 /* unshare(@flags) in the test's own process: SKIP when explained. */
-#define UNSHARE_OR_SKIP(flags)                                          \
-	do {                                                            \
-		if (sys_unshare(flags)) {                               \
-			int __e = errno;                                \
-			SKIP_IF_ENV_EXPLAINS(return, NS_CALL_UNSHARE,   \
-					     flags, __e);               \
-			ASSERT_EQ(0, -__e)                              \
-			TH_LOG("unshare(%s): %s", #flags, strerror(__e)); \
-		}                                                       \
+#define UNSHARE_OR_SKIP(flags)                                               \
+	do {                                                                 \
+		if (sys_unshare(flags)) {                                    \
+			int __e = errno;                                     \
+			SKIP_IF_ENV_EXPLAINS(return, NS_CALL_UNSHARE, flags, \
+						   __e);                     \
+			ASSERT_EQ(0, -__e)                                   \
+			TH_LOG("unshare(%s): %s", #flags, strerror(__e));    \
+		}                                                            \
 	} while (0)
 
 /*
