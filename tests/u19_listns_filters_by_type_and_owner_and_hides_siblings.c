@@ -60,8 +60,12 @@ static int in_child(int (*setup)(void), int (*fn)(int report, void *arg),
 	if (open_pipes(report, NULL))
 		return -errno;
 	pid = fork_child();
-	if (pid < 0)
-		return -errno;
+	if (pid < 0) {
+		status = -errno;
+		close(report[0]);
+		close(report[1]);
+		return status;
+	}
 	if (pid == 0) {
 		int err = setup ? setup() : 0;
 
