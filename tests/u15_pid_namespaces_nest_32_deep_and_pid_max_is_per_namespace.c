@@ -12,13 +12,12 @@
  *   nested namespace may have (fork: EAGAIN) even when the nested one's
  *   own value is higher.
  * Man: pid_namespaces(7), "Nesting PID namespaces" (32 levels, since 3.7);
- *   proc_sys_kernel(5), /proc/sys/kernel/pid_max.
- * Man-page errata: clone(2) and unshare(2) list ENOSPC for "the nesting
- *   limit of PID namespaces would be exceeded" but do not say the limit is
- *   32; proc_sys_kernel(5) describes pid_max as one system-wide value, and
- *   is silent on its being per pid namespace since 6.14 (where a new
- *   namespace starts at PID_MAX_LIMIT, 4194304 on 64-bit, not at its
- *   parent's value, as this test prints).
+ *   clone(2) ERRORS, ENOSPC; proc(5), /proc/sys/kernel/pid_max.
+ * Man-page errata: none for the nesting (pid_namespaces(7) gives 32 levels
+ *   and clone(2) ENOSPC, both right).  proc(5) describes pid_max as one
+ *   limit for the whole system; since 6.14 each pid namespace has its own, and a new one starts at
+ *   PID_MAX_LIMIT (4194304 on 64-bit), not at its parent's value (the test
+ *   prints what it found).
  * The article: silent (it does not discuss pid namespace nesting or
  *   pid_max).
  * Since: the 32-level limit Linux 3.7 (ENOSPC since 4.9, EINVAL before);

@@ -10,10 +10,10 @@
  *   EINVAL; a pid already in use gives EEXIST.  A refused clone3() makes no
  *   process at all: the caller is left with no child.
  * Man: clone(2), "set_tid" and ERRORS (EEXIST, EINVAL, EPERM).
- * Man-page errata: clone(2) says EPERM comes from lacking CAP_SYS_ADMIN,
- *   and only later mentions CAP_CHECKPOINT_RESTORE; this test shows that
- *   CAP_CHECKPOINT_RESTORE alone suffices (5.9+), and that it is checked
- *   per level, against each level's owning user namespace.
+ * Man-page errata: clone(2) ERRORS names only CAP_SYS_ADMIN for EPERM
+ *   (CAP_CHECKPOINT_RESTORE appears only in the set_tid description): this
+ *   test shows that CAP_CHECKPOINT_RESTORE alone suffices; its EINVAL for
+ *   "an invalid" pid does not say that pid_max is the bound.
  * The article: silent (2013: neither clone3() nor set_tid existed; its
  *   clone() picks no pids).
  * Since: set_tid Linux 5.5; CAP_CHECKPOINT_RESTORE 5.9; clone3() 5.3

@@ -12,7 +12,8 @@
  *   mount namespace instead of the caller's: its mounts, none of which the
  *   caller's own listing has.
  * Man: ioctl_nsfs(2) (newer pages; older ones are ioctl_ns(2), silent on
- *   these requests); listmount(2), statmount(2) (mnt_ns_id).
+ *   these requests); listmount(2), statmount(2) (mnt_ns_id; pages newer
+ *   than this system's).
  * Man-page errata: ioctl_ns(2) on this system lists none of the three
  *   requests; nothing documents that the ids are not in creation order
  *   (they come in batches per CPU on 6.18), nor what a walk does at a
