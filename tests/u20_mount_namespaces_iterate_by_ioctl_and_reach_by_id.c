@@ -16,7 +16,7 @@
  *   than this system's).
  * Man-page errata: ioctl_ns(2) on this system lists none of the three
  *   requests; nothing documents that the ids are not in creation order
- *   (they come in batches per CPU on 6.18), nor what a walk does at a
+ *   (on 6.18 a later one can have a smaller id), nor what a walk does at a
  *   namespace the caller may not see (6.12 steps over it; 6.18 stops with
  *   EPERM); this test accepts both and says which it found.
  * The article: silent (it knows no way to find a mount namespace other
@@ -209,8 +209,8 @@ static uint64_t walked[MAX_WALK];
 /*
  * Host root may see every mount namespace: from the test's first one,
  * NEXT to the end and PREV to the start meet the second one and the
- * caller's own, in id order (ids are not in creation order: the kernel
- * hands them out in batches per CPU).
+ * caller's own, in id order (ids are not in creation order: on 6.18 a later
+ * namespace can have a smaller id).
  */
 TEST(next_and_prev_walk_every_mount_namespace_in_id_order_for_host_root)
 {
