@@ -27,7 +27,9 @@
  * Exceptions: other processes create and destroy mount namespaces all the
  *   time, so the walks check order, visibility and that the test's own
  *   namespaces are met, not what lies between them; nr_mounts does not
- *   count the namespace's root mount, and neither does listmount().
+ *   count the namespace's root mount, and neither does listmount(), which
+ *   on 6.12 lists only the direct children of the mount asked (6.18 the
+ *   whole tree): the test walks the tree.
  */
 #include "common.h"
 
@@ -323,7 +325,20 @@ TEST(next_and_prev_return_only_mount_namespaces_the_caller_may_see)
 
 #define MAX_MOUNTS 4096
 
-/* listmount() of the whole tree of mount namespace @ns_id (0: own). */
+static bool has_id(const uint64_t *ids, long n, uint64_t id)
+{
+	for (long i = 0; i < n; i++)
+		if (ids[i] == id)
+			return true;
+	return false;
+}
+
+/*
+ * Every mount of mount namespace @ns_id (0: the caller's) but its root:
+ * listmount() from LSMT_ROOT, then from each mount found, because 6.12
+ * lists only the direct children of the mount asked (6.18 the whole
+ * tree).  Returns how many, or -1 with errno.
+ */
 static long list_all(uint64_t ns_id, uint64_t *ids, size_t max)
 {
 	struct nsapi_mnt_id_req req = {
@@ -331,16 +346,20 @@ static long list_all(uint64_t ns_id, uint64_t *ids, size_t max)
 		.mnt_id = NSAPI_LSMT_ROOT,
 		.mnt_ns_id = ns_id,
 	};
+	static uint64_t children[MAX_MOUNTS];
+	long n = 0, got;
 
-	return sys_listmount(&req, ids, max, 0);
-}
-
-static bool has_id(const uint64_t *ids, long n, uint64_t id)
-{
-	for (long i = 0; i < n; i++)
-		if (ids[i] == id)
-			return true;
-	return false;
+	for (long next = -1; next < n; next++) {
+		if (next >= 0)
+			req.mnt_id = ids[next];
+		got = sys_listmount(&req, children, MAX_MOUNTS, 0);
+		if (got < 0)
+			return -1;
+		for (long i = 0; i < got && (size_t)n < max; i++)
+			if (!has_id(ids, n, children[i]))
+				ids[n++] = children[i];
+	}
+	return n;
 }
 
 TEST(listmount_and_statmount_reach_another_mount_namespace_by_id)
