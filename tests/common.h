@@ -1054,6 +1054,81 @@ static inline pid_t holder_start(uint64_t flags, int *release_fd)
 	return pid;
 }
 
+/*
+ * Children that exit with CHILD_ENV_RC + errno when a step the environment
+ * may refuse failed (unshare() of a namespace, say), with 1 after writing
+ * a failure to their report pipe (read into @msg, a char array), and with
+ * 0 when they passed: SKIP when the environment explains that errno of
+ * @call for @flag, else the test fails with the child's report.
+ */
+#define CHILD_ENV_RC 100
+#define EXPECT_CHILD_PASSED(status, msg, call, flag)                           \
+	do {                                                                   \
+		int __st = (status);                                           \
+		if (__st > CHILD_ENV_RC && __st < 128) {                       \
+			SKIP_IF_ENV_EXPLAINS(return, call, flag,               \
+						   __st - CHILD_ENV_RC);       \
+			snprintf(msg, sizeof(msg), "%s(%s): %s",               \
+				 ns_call_names[call],                          \
+				 ns_by_flag(flag) ?                            \
+					 ns_by_flag(flag)->flag_name :         \
+					 "0",                                  \
+				 strerror(__st - CHILD_ENV_RC));               \
+		}                                                              \
+		EXPECT_EQ(0, __st)                                             \
+		TH_LOG("%s", (msg)[0] ? (msg) : "the child reported nothing"); \
+	} while (0)
+
+/*
+ * A holder made by fork(): it unshares CLONE_NEWUSER first when @flags has
+ * it (so that nobody may make the rest), then the other @flags, runs
+ * @setup (NULL: none; it returns 0 or an errno) and stays until its release
+ * pipe closes.  Returns its pid (*@release_fd: the pipe's write end), or
+ * -errno of the step that failed, with *@failed_flag the flag of a refused
+ * unshare() (0 when @setup or fork() failed).
+ */
+static inline pid_t holder_unshare_start(uint64_t flags, int (*setup)(void),
+					 int *release_fd, int *failed_flag)
+{
+	int up[2], rel[2], r[2] = { 0, 0 };
+	uint64_t rest = flags & ~(uint64_t)CLONE_NEWUSER;
+	pid_t pid;
+
+	if (open_pipes(up, rel, NULL))
+		return -errno;
+	pid = fork_child();
+	if (pid == 0) {
+		close(up[0]);
+		close(rel[1]);
+		if ((flags & CLONE_NEWUSER) && sys_unshare(CLONE_NEWUSER))
+			r[0] = errno, r[1] = CLONE_NEWUSER;
+		else if (rest && sys_unshare(rest))
+			r[0] = errno, r[1] = (int)rest;
+		else if (setup)
+			r[0] = setup();
+		if (write(up[1], r, sizeof(r)) != sizeof(r) || r[0])
+			_exit(1);
+		sync_wait(rel[0]);
+		_exit(0);
+	}
+	if (pid < 0)
+		r[0] = errno;
+	close(up[1]);
+	close(rel[0]);
+	if (pid > 0 && read(up[0], r, sizeof(r)) != sizeof(r))
+		r[0] = ECHILD;
+	close(up[0]);
+	*failed_flag = r[1];
+	if (r[0]) {
+		close(rel[1]);
+		if (pid > 0)
+			wait_child(pid);
+		return -r[0];
+	}
+	*release_fd = rel[1];
+	return pid;
+}
+
 /* Let a holder go and reap it; returns its wait_child() status. */
 static inline int holder_stop(pid_t pid, int release_fd)
 {

@@ -247,6 +247,13 @@ TEST_F(pidfd_ns, ioctl_returns_fd_of_targets_namespace_joinable_by_setns)
 	 */
 	want = ns_owned_by_callers_userns(fd) ? 0 : 100 + EPERM;
 	ret = join_matches(fd, variant->joined, &got);
+	if (ret > 100 && ret != want) {
+		close(fd);
+		target_stop(&tg);
+		SKIP_IF_ENV_EXPLAINS(return, NS_CALL_SETNS, variant->ns->flag,
+					   ret - 100);
+		fd = -1;
+	}
 	EXPECT_EQ(want, ret)
 	TH_LOG("setns(%s fd, 0) in a child: %s, expected %s",
 	       variant->request_name,
@@ -256,8 +263,10 @@ TEST_F(pidfd_ns, ioctl_returns_fd_of_targets_namespace_joinable_by_setns)
 			   "child failed",
 	       want ? "EPERM (owner outside the caller's user namespace)" :
 		      "joined");
-	close(fd);
-	EXPECT_EQ(0, target_stop(&tg));
+	if (fd >= 0) {
+		close(fd);
+		EXPECT_EQ(0, target_stop(&tg));
+	}
 }
 
 TEST_F(pidfd_ns, reaped_target_gives_esrch)

@@ -26,8 +26,6 @@
 
 static uint64_t ids_buf[LISTNS_MAX];
 
-#define SETUP_RC 100 /* + errno of the child's unshare() */
-
 /* Own namespace id of type @name for /proc/@pid (0: self). */
 static uint64_t ns_id_of(pid_t pid, const char *name)
 {
@@ -39,52 +37,10 @@ static uint64_t ns_id_of(pid_t pid, const char *name)
 	return id;
 }
 
-/*
- * A holder in new namespaces (@flags: CLONE_NEWUSER first when set, so
- * that nobody may make the others), until its release pipe closes.
- * Returns its pid or -errno (*@flag: the flag refused).
- */
-static pid_t holder_in(uint64_t flags, int *release, int *flag)
-{
-	int up[2], rel[2], err = 0;
-	pid_t pid;
-
-	if (open_pipes(up, rel, NULL))
-		return -errno;
-	pid = fork_child();
-	if (pid == 0) {
-		close(up[0]);
-		close(rel[1]);
-		if ((flags & CLONE_NEWUSER) && sys_unshare(CLONE_NEWUSER))
-			err = errno, *flag = CLONE_NEWUSER;
-		if (!err && (flags & ~CLONE_NEWUSER) &&
-		    sys_unshare(flags & ~CLONE_NEWUSER))
-			err = errno;
-		if (write(up[1], &err, sizeof(err)) != sizeof(err) || err)
-			_exit(1);
-		sync_wait(rel[0]);
-		_exit(0);
-	}
-	close(up[1]);
-	close(rel[0]);
-	if (pid > 0 && read(up[0], &err, sizeof(err)) != sizeof(err))
-		err = ECHILD;
-	close(up[0]);
-	if (pid < 0 || err) {
-		close(rel[1]);
-		if (pid > 0)
-			wait_child(pid);
-		*flag = flags & CLONE_NEWUSER ? CLONE_NEWUSER : (int)flags;
-		return pid < 0 ? -errno : -err;
-	}
-	*release = rel[1];
-	return pid;
-}
-
 #define HOLDER_IN(pid, flags, release)                                        \
 	do {                                                                  \
 		int __flag = 0;                                               \
-		pid = holder_in(flags, release, &__flag);                     \
+		pid = holder_unshare_start(flags, NULL, release, &__flag);    \
 		if (pid < 0)                                                  \
 			SKIP_IF_ENV_EXPLAINS(return, NS_CALL_UNSHARE, __flag, \
 						   -pid);                     \
@@ -104,14 +60,18 @@ static int in_child(int (*setup)(void), int (*fn)(int report, void *arg),
 	if (open_pipes(report, NULL))
 		return -errno;
 	pid = fork_child();
-	if (pid < 0)
-		return -errno;
+	if (pid < 0) {
+		status = -errno;
+		close(report[0]);
+		close(report[1]);
+		return status;
+	}
 	if (pid == 0) {
 		int err = setup ? setup() : 0;
 
 		close(report[0]);
 		if (err)
-			_exit(SETUP_RC + err);
+			_exit(CHILD_ENV_RC + err);
 		_exit(fn(report[1], arg));
 	}
 	close(report[1]);
@@ -120,20 +80,6 @@ static int in_child(int (*setup)(void), int (*fn)(int report, void *arg),
 	close(report[0]);
 	return status;
 }
-
-/* The outcome of in_child(): SKIP when the environment explains it. */
-#define EXPECT_CHILD_OK(status, msg)                                           \
-	do {                                                                   \
-		if ((status) > SETUP_RC && (status) < 128) {                   \
-			SKIP_IF_ENV_EXPLAINS(return, NS_CALL_UNSHARE,          \
-						   CLONE_NEWUSER,              \
-						   (status)-SETUP_RC);         \
-			snprintf(msg, sizeof(msg), "unshare(): %s",            \
-				 strerror((status)-SETUP_RC));                 \
-		}                                                              \
-		EXPECT_EQ(0, status)                                           \
-		TH_LOG("%s", (msg)[0] ? (msg) : "the child reported nothing"); \
-	} while (0)
 
 static int new_user_uts_ipc_net(void)
 {
@@ -211,7 +157,7 @@ TEST(type_filter_takes_several_types_at_once)
 	REQUIRE_LISTNS();
 	status = in_child(new_user_uts_ipc_net, list_uts_and_ipc, NULL, msg,
 			  sizeof(msg));
-	EXPECT_CHILD_OK(status, msg);
+	EXPECT_CHILD_PASSED(status, msg, NS_CALL_UNSHARE, CLONE_NEWUSER);
 }
 
 /* In new user and uts namespaces: @arg is the uts id left behind. */
@@ -254,7 +200,7 @@ TEST(owner_filter_by_id_and_current_user_lists_what_it_owns)
 	REQUIRE_LISTNS();
 	status = in_child(new_user_uts, list_by_owner, &outer_uts, msg,
 			  sizeof(msg));
-	EXPECT_CHILD_OK(status, msg);
+	EXPECT_CHILD_PASSED(status, msg, NS_CALL_UNSHARE, CLONE_NEWUSER);
 }
 
 struct sibling_arg {
@@ -275,7 +221,7 @@ static int list_own_not_siblings(int report, void *arg)
 	pid_t child;
 	long n;
 
-	child = holder_in(CLONE_NEWUTS, &release, &flag);
+	child = holder_unshare_start(CLONE_NEWUTS, NULL, &release, &flag);
 	if (child < 0)
 		child_fail(report, "child with unshare(CLONE_NEWUTS): %s",
 			   strerror(-child));
@@ -321,7 +267,7 @@ TEST(caller_sees_its_own_namespaces_not_its_siblings)
 	status =
 		in_child(new_user, list_own_not_siblings, &a, msg, sizeof(msg));
 	EXPECT_EQ(0, holder_stop(sib, release));
-	EXPECT_CHILD_OK(status, msg);
+	EXPECT_CHILD_PASSED(status, msg, NS_CALL_UNSHARE, CLONE_NEWUSER);
 }
 
 static const struct bad_req {
