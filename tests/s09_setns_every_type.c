@@ -1,23 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * S09: setns() can join every type, mnt, pid and user included (since 3.8),
- * each with its own extra rules.
+ * S09 (article claim): setns() joins mnt, pid, user and time namespaces
+ * too, each with its own refusals.
  *
- * user: the caller needs CAP_SYS_ADMIN in the target user namespace (its
- * owner has it without any capability of its own), must be single-threaded
- * and must not share its fs_struct (CLONE_FS) with another process, else
- * EINVAL; rejoining the caller's own user namespace is EINVAL; and a process
- * can never go back up into an ancestor (EPERM: no capability there).
- * mnt: the fs_struct must not be shared (EINVAL), threads do not matter; the
- * join moves the root and working directory to the namespace's root.
- * time: a multi-threaded caller gets EUSERS.  pid has none of these rules.
+ * Rule: user: the caller needs CAP_SYS_ADMIN in the target user namespace
+ * (its owner has it), must be single-threaded and must not share its
+ * fs_struct (CLONE_FS) with another process, else EINVAL; rejoining its own
+ * user namespace is EINVAL, and an ancestor is out of reach (EPERM).  mnt:
+ * the fs_struct must not be shared, else EINVAL; threads made by
+ * pthread_create() share it (CLONE_FS), so setns(mnt) with a pthread alive
+ * gives EINVAL, while a thread made by a raw clone() without CLONE_FS does
+ * not matter.  The join moves the root and working directory to the
+ * namespace's root.  time: a multithreaded caller gets EUSERS.  pid has none
+ * of these rules.
  *
- * Man pages: setns(2) (the per-type notes), user_namespaces(7).
+ * Man: setns(2), "Details for specific namespace types" and ERRORS;
+ * user_namespaces(7).
  *
- * The simplification: "since 3.8 setns() joins any namespace type".  True,
- * but the same call that works from a single-threaded program fails once a
- * thread or a CLONE_FS sibling exists, with a different errno per type, and
- * only for some types: the table below is the real rule.
+ * Man-page errata: setns(2) does not list EUSERS (a multithreaded caller
+ * joining a time namespace) and does not say that every pthread shares
+ * CLONE_FS state, which makes setns(mnt) fail in any threaded program.
+ *
+ * The article: since Linux 3.8 setns() can join any type of namespace.  True
+ * for the types of 2013, but the same call that works from a single-threaded
+ * program fails once a thread or a CLONE_FS sibling exists, with an errno
+ * that depends on the type.
+ *
+ * Since: mnt, pid and user 3.8; cgroup 4.6; time 5.8.
+ *
+ * Exceptions: the test's "thread" for mnt in the raw-clone case is a clone()
+ * with CLONE_VM | CLONE_THREAD | CLONE_SIGHAND but without CLONE_FS; the
+ * pthread case shows what an ordinary threaded program gets.
  */
 #include "common.h"
 

@@ -1,23 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * S11: unshare() moves the caller into a new namespace without creating a
- * process.
+ * S11 (article claim): unshare() moves the caller into a new namespace
+ * without creating a process.
  *
- * After unshare(CLONE_NEWxxx) getpid() is unchanged and /proc/self/ns/TYPE
- * names a namespace that did not exist before.  For pid and time the caller
- * itself stays where it was: only pid_for_children / time_for_children
- * change, and the caller's next child is the first member (for pid, that
- * child is PID 1).  Until that child exists, the new pid namespace has no
- * init: up to Linux 6.x /proc/self/ns/pid_for_children cannot even be
- * resolved (ENOENT); 7.x (seen on 7.2, see S02) names the new namespace at
- * once.  Either way it never names the caller's own pid namespace.
+ * Rule: after unshare(CLONE_NEWxxx) getpid() is unchanged and
+ * /proc/self/ns/TYPE names a namespace that did not exist before.  For pid
+ * and time the caller stays where it was: only pid_for_children /
+ * time_for_children change, and the caller's next child is the first member
+ * (for pid, PID 1).  A second unshare(CLONE_NEWPID) fails with EINVAL, before
+ * and after that first child exists; for the other types a second unshare()
+ * makes yet another new namespace.
  *
- * Man pages: unshare(2), namespaces(7), pid_namespaces(7).
+ * Man: unshare(2), namespaces(7), pid_namespaces(7) ("may call unshare(2)
+ * with the CLONE_NEWPID flag only once").
  *
- * The design document calls unshare() "leaving" a namespace, as if the
- * caller stepped out into some outer one.  It creates a new namespace: the
- * inode is one never seen before, and a second unshare() creates yet another
- * instead of stepping further out.
+ * Man-page errata: namespaces(7) and pid_namespaces(7) say pid_for_children
+ * is an empty link until the first child exists; readlink() fails with
+ * ENOENT instead (up to 6.x; 7.x names the new namespace at once).
+ *
+ * The article: unshare() is used to leave a namespace; it creates a new
+ * namespace and makes the caller a member, without a new process or thread.
+ * "Leave" is wrong: the caller steps into a namespace never seen before, not
+ * out into an outer one; and for pid and time it is not made a member.
+ *
+ * Since: 2.6.16 (unshare()); pid and user 3.8; cgroup 4.6; time 5.6.
+ *
+ * Exceptions: pid and time (children only); pid only once per process.
  */
 #include "common.h"
 
