@@ -141,7 +141,7 @@ static void compare_with_parent(struct __test_metadata *_metadata, pid_t child,
  * A child that calls unshare(@flags) (none when 0) and forks once, tells
  * the parent, and stays until the parent closes go_fd.  The fork gives a
  * new pid namespace its init: until then pid_for_children may not be
- * readable (see pid_for_children_is_empty_or_new_until_first_child).
+ * readable (see pid_for_children_is_enoent_or_new_until_first_child).
  */
 struct probe_child {
 	pid_t pid;
@@ -315,7 +315,7 @@ static void __attribute__((noreturn)) pid_for_children_child(int report_fd)
 	_exit(0);
 }
 
-TEST(pid_for_children_is_empty_or_new_until_first_child)
+TEST(pid_for_children_is_enoent_or_new_until_first_child)
 {
 	char msg[512] = "";
 	int report[2], status;
