@@ -1182,4 +1182,67 @@ static inline void ns_target_stop(struct __test_metadata *_metadata,
 		EXPECT_EQ(0, holder_stop(nt->holder, nt->release_fd));
 }
 
+/*
+ * What a test saw, for a learner and a CI reader: one KTAP diagnostic line
+ * ("# ..."), flushed at once because a test case ends with _exit().
+ * `nsapi explain ID` prints these lines.
+ */
+static inline __attribute__((format(printf, 1, 2))) void
+ns_observe(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("# ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
+/*
+ * The CLONE_* flags in flags by name ("CLONE_NEWNET|CLONE_NEWUTS", "0"),
+ * with any bits left over in hex (CLONE_NEWTIME is the exit-signal byte's
+ * 0x80 for clone(), see S03).
+ */
+static inline const char *clone_flags_str(unsigned long long flags, char *buf,
+					  size_t len)
+{
+	static const struct {
+		unsigned long long bit;
+		const char *name;
+	} names[] = {
+		{ CLONE_NEWTIME, "CLONE_NEWTIME" },
+		{ CLONE_VM, "CLONE_VM" },
+		{ CLONE_FS, "CLONE_FS" },
+		{ CLONE_FILES, "CLONE_FILES" },
+		{ CLONE_SIGHAND, "CLONE_SIGHAND" },
+		{ CLONE_THREAD, "CLONE_THREAD" },
+		{ CLONE_NEWNS, "CLONE_NEWNS" },
+		{ CLONE_SYSVSEM, "CLONE_SYSVSEM" },
+		{ CLONE_NEWCGROUP, "CLONE_NEWCGROUP" },
+		{ CLONE_NEWUTS, "CLONE_NEWUTS" },
+		{ CLONE_NEWIPC, "CLONE_NEWIPC" },
+		{ CLONE_NEWUSER, "CLONE_NEWUSER" },
+		{ CLONE_NEWPID, "CLONE_NEWPID" },
+		{ CLONE_NEWNET, "CLONE_NEWNET" },
+	};
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		if (!(flags & names[i].bit))
+			continue;
+		flags &= ~names[i].bit;
+		used += snprintf(buf + used, used < len ? len - used : 0,
+				 "%s%s", used ? "|" : "", names[i].name);
+	}
+	if (flags || !used)
+		snprintf(buf + used, used < len ? len - used : 0, "%s%#llx",
+			 used ? "|" : "", flags);
+	return buf;
+}
+
+#define CLONE_FLAGS_STR(flags) clone_flags_str((flags), (char[256]){ 0 }, 256)
+
 #endif /* NSAPI_COMMON_H */

@@ -1,17 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * E01 (new row, error tables): setns() refuses a bad file descriptor with
- * EBADF, a wrong nstype or a file that is no namespace with EINVAL, and a
- * caller without CAP_SYS_ADMIN over the target with EPERM; a refused call
- * changes none of the caller's namespaces, of any type.
+ * E01 (error table): setns() refuses with EBADF, EINVAL or EPERM, and a
+ * refused call changes nothing.
  *
- * Man page: setns(2), ERRORS.
+ * Rule: a bad file descriptor gives EBADF, and so does a namespace file
+ * opened with O_PATH; a wrong nstype or a file that is no namespace gives
+ * EINVAL; a caller without the capabilities setns(2) asks for gets EPERM:
+ * CAP_SYS_ADMIN over the target (in the user namespace that owns it) and,
+ * for every type but user, CAP_SYS_ADMIN in its own user namespace, plus
+ * CAP_SYS_CHROOT there for mnt.  The nstype check comes before the privilege
+ * check, so an unprivileged caller with a wrong nstype learns EINVAL.  A
+ * refused call changes none of the caller's namespaces, of any type.
  *
- * The popular simplification: "setns() with anything but a namespace fd
- * gives EINVAL".  An fd opened with O_PATH, even of a /proc/PID/ns file,
- * counts as no file descriptor at all: EBADF, not EINVAL.  And the nstype
- * check comes before the privilege check, so an unprivileged caller with a
- * wrong nstype learns EINVAL, not EPERM.
+ * Man: setns(2), "Details for specific namespace types" and ERRORS.
+ *
+ * Man-page errata: setns(2) is silent that an O_PATH fd gives EBADF, and
+ * that EINVAL for a wrong nstype wins over EPERM.
+ *
+ * The article: silent on errors.
+ *
+ * Since: 3.0; mnt, pid and user 3.8.
+ *
+ * Exceptions: none.
  */
 #include <sys/mman.h>
 #include <sys/socket.h>

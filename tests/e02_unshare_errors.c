@@ -1,25 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * E02 (new row, error tables): unshare() refuses flag bits it does not know
- * (and -1) with EINVAL, before looking at privilege and without applying
- * the valid flags given with them; without CAP_SYS_ADMIN every CLONE_NEW*
- * flag but CLONE_NEWUSER gives EPERM.  A refused call changes none of the
- * caller's namespaces.
+ * E02 (error table): unshare() refuses unknown flag bits with EINVAL and
+ * CLONE_NEW* flags without CAP_SYS_ADMIN with EPERM.
  *
- * Man page: unshare(2), ERRORS.
+ * Rule: flag bits unshare() does not know (and -1) give EINVAL, before
+ * privilege is looked at and without applying the valid flags given with
+ * them; without CAP_SYS_ADMIN every CLONE_NEW* flag but CLONE_NEWUSER gives
+ * EPERM.  A refused call changes none of the caller's namespaces.
  *
- * The popular simplification: "creating a namespace needs root".  A user
- * namespace does not (and inside it the caller may create the others, see
- * S04); every other type needs CAP_SYS_ADMIN in the caller's user
- * namespace.  And an unknown bit does not get ignored: the whole call fails.
+ * Man: unshare(2), ERRORS.
  *
- * Which bits are unknown depends on the kernel: Linux 7.x (seen on 7.2)
- * gives unshare() UNSHARE_EMPTY_MNTNS (0x00100000, the bit clone() uses
- * for CLONE_PARENT_SETTID): a new mount namespace holding only a copy of
- * the caller's root mount.  The test probes each such bit in a child: a
- * kernel that refuses it with EINVAL has it unknown like the others; one
- * that accepts it must show its effect (a new mount namespace, nothing
- * else changed), and the test says which it found.
+ * Man-page errata: none.
+ *
+ * The article: silent on errors (it says only that unshare() creates
+ * namespaces).
+ *
+ * Since: 2.6.16.
+ *
+ * Exceptions: which bits are unknown depends on the kernel: Linux 7.x (seen
+ * on 7.2) gives unshare() UNSHARE_EMPTY_MNTNS (0x00100000, clone()'s
+ * CLONE_PARENT_SETTID bit), a new mount namespace holding only a copy of the
+ * caller's root mount.  The test probes each such bit in a child: refused
+ * with EINVAL it is unknown like the others; accepted, it must show its
+ * effect (a new mount namespace, nothing else changed), and the test says
+ * which it found.
  */
 #include "common.h"
 

@@ -1,17 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * E04 (new row, error tables): the NS_GET_* ioctls belong to nsfs.  On a
- * file that is no namespace (a regular file, a pipe, a socket) each one
- * gives ENOTTY, and on a namespace file an ioctl number nsfs does not know
- * gives ENOTTY too.  A refused ioctl writes nothing to its argument,
- * installs no file descriptor and changes no namespace.
+ * E04 (error table): the NS_GET_* ioctls give ENOTTY on files that are no
+ * namespace and for unknown requests.
  *
- * Man page: ioctl_ns(2), ERRORS; ioctl(2) for ENOTTY.
+ * Rule: on a regular file, a pipe or a socket each NS_GET_* ioctl gives
+ * ENOTTY, and on a namespace file an ioctl number nsfs does not know gives
+ * ENOTTY too; EINVAL is kept for a known request with a bad argument (e.g.
+ * NS_GET_PARENT on a uts namespace, U03).  A refused ioctl writes nothing to
+ * its argument, installs no file descriptor and changes no namespace.
  *
- * The popular simplification: "a bad request gives EINVAL".  For ioctl(2)
- * a request that the file does not handle is ENOTTY, whatever file it is;
- * EINVAL is kept for a known request with a bad argument (e.g. NS_GET_PARENT
- * on a uts namespace, see U03).
+ * Man: ioctl_ns(2), ERRORS; ioctl(2) for ENOTTY.
+ *
+ * Man-page errata: none.
+ *
+ * The article: silent.
+ *
+ * Since: 4.9.
+ *
+ * Exceptions: none.
  */
 #include <sys/mman.h>
 #include <sys/socket.h>

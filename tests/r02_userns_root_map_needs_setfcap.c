@@ -1,22 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * R02 (regression): mapping uid 0 of the parent user namespace into a new
- * one needs CAP_SETFCAP.  A process that creates a user namespace without
- * CAP_SETFCAP in its effective set may not write a uid_map that maps its
- * parent's uid 0: EPERM, and the map stays empty.
+ * R02 (regression): mapping uid 0 in a new user namespace needs
+ * CAP_SETFCAP.
  *
- * Fixed by commit db2e718a47984b9d71ed890eb2ea36ecf150de18
- * ("capabilities: require CAP_SETFCAP to map uid 0"), Linux 5.12: before
- * it, root without CAP_SETFCAP could map itself to root of a new user
- * namespace and there write v3 file capabilities that the parent honoured,
- * gaining the capability it had given up.
+ * Rule: a process that created a user namespace without CAP_SETFCAP in its
+ * effective set may not write a uid_map that maps its parent's uid 0: EPERM,
+ * and the map stays empty.  Fixed by commit
+ * db2e718a47984b9d71ed890eb2ea36ecf150de18 ("capabilities: require
+ * CAP_SETFCAP to map uid 0"): before it, root without CAP_SETFCAP could map
+ * itself to root of a new user namespace and there write v3 file
+ * capabilities that the parent honoured, regaining what it had given up.
  *
- * Man page: user_namespaces(7), "Defining user and group ID mappings",
- * rule 4 (since Linux 5.12); capabilities(7), CAP_SETFCAP.
+ * Man: user_namespaces(7), "Defining user and group ID mappings", rule 4;
+ * capabilities(7), CAP_SETFCAP.
  *
- * The popular simplification: "the creator of a user namespace may write
- * its uid_map mapping its own uid".  Not when that uid is 0 of the parent
- * and the creator had no CAP_SETFCAP when it created the namespace.
+ * Man-page errata: none.
+ *
+ * The article: silent.
+ *
+ * Since: 5.12.
+ *
+ * Exceptions: none.
  */
 #include "common.h"
 

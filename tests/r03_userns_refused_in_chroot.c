@@ -1,20 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * R03 (regression): a chrooted process may not create a user namespace:
- * unshare(CLONE_NEWUSER) and clone(CLONE_NEWUSER) give EPERM while the
- * caller's root directory is not the root of its mount namespace.
+ * R03 (regression): no user namespace from inside a chroot.
  *
- * Fixed by commit 3151527ee007b73a0ebd296010f1c0454a919c7d
- * ("userns: Don't allow creation if the user is chrooted"), Linux 3.9,
- * CVE-2013-1956: before it, a chrooted process could create a user
- * namespace, become root there with CAP_SYS_CHROOT and chroot out of its
- * jail.
+ * Rule: while the caller's root directory is not the root of its mount
+ * namespace, unshare(CLONE_NEWUSER) and clone(CLONE_NEWUSER) give EPERM, even
+ * as root.  Fixed by commit 3151527ee007b73a0ebd296010f1c0454a919c7d
+ * ("userns: Don't allow creation if the user is chrooted"), CVE-2013-1956:
+ * before it, a chrooted process could create a user namespace, become root
+ * there with CAP_SYS_CHROOT and chroot out of its jail.
  *
- * Man page: unshare(2) and clone(2), EPERM "(since Linux 3.9)";
+ * Man: unshare(2) and clone(2), EPERM "(since Linux 3.9)";
  * user_namespaces(7).
  *
- * The popular simplification: "any unprivileged process can create a user
- * namespace".  Not from inside a chroot, not even as root.
+ * Man-page errata: none.
+ *
+ * The article: silent.
+ *
+ * Since: 3.9.
+ *
+ * Exceptions: none.
  */
 #include "common.h"
 

@@ -1,31 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * S02: a namespace is identified by the (st_dev, st_ino) of its
- * /proc/PID/ns entry.
+ * S02 (article claim): a namespace is identified by the (st_dev, st_ino)
+ * of its /proc/PID/ns entry.
  *
- * Two processes are in the same namespace of a type exactly when stat() of
- * their entries for that type gives the same device and inode; the number in
- * the link target "type:[inode]" is that st_ino.  When a process moves to a
- * new namespace of one type, its entry for that type changes and the entries
- * of every other type stay as they were.  /proc/PID/task/TID/ns shows the
- * same for each thread.
+ * Rule: two processes are in the same namespace of a type exactly when
+ * stat() of their entries for that type gives the same device and inode;
+ * the number in the link target "type:[inode]" is that st_ino.  When a
+ * process moves to a new namespace of one type, its entry for that type
+ * changes and every other type's stays.  Namespaces belong to threads:
+ * /proc/PID/ns shows the thread group leader, /proc/PID/task/TID/ns each
+ * thread.  The pair names a namespace only while it is alive: once it is
+ * freed, its inode number can be given to a new namespace.
  *
- * Man page: namespaces(7), "The /proc/[pid]/ns/ directory".
+ * Man: namespaces(7), "The /proc/[pid]/ns/ directory" and
+ * "/proc/[pid]/ns/pid_for_children".
  *
- * The popular simplification: "compare the inode numbers" (or the strings
- * readlink() returns).  The inode number alone is only unique on one
- * device: the rule is st_dev and st_ino together.  And namespaces belong to
- * threads, not processes: /proc/PID/ns shows the thread group leader, a
- * thread that called unshare() shows its own namespace only under
- * /proc/PID/task/TID/ns.  For pid and time, unshare() changes the
- * pid_for_children and time_for_children entries, not the caller's own.
- * Right after unshare(CLONE_NEWPID) the new pid namespace has no init yet:
- * up to Linux 6.x pid_for_children cannot be followed at all (ENOENT)
- * until the first child becomes that init; Linux 7.x (seen on 7.2) drops
- * that check from pidns_for_children_get() (kernel/pid_namespace.c) and
- * the entry names the new namespace at once.  The test accepts both, finds
- * out which one the kernel does by looking, and says so in a note; either
- * way the entry must name the new namespace after the first fork.
+ * Man-page errata: namespaces(7) and pid_namespaces(7) say that right after
+ * unshare(CLONE_NEWPID) readlink() of pid_for_children "returns an empty
+ * buffer"; the kernel fails the readlink() with ENOENT until the first child
+ * exists (up to 6.x; 7.x names the new namespace at once).
+ *
+ * The article: the kernel guarantees that two processes in the same
+ * namespace see the same inode number, obtained with stat().  True but
+ * incomplete: the rule is st_dev and st_ino together, and it holds only
+ * while the namespace lives (numbers are reused).
+ *
+ * Since: 3.8; pid_for_children 4.12; the immediate pid_for_children link
+ * in 7.x.
+ *
+ * Exceptions: for pid and time, unshare() changes the *_for_children entry,
+ * not the caller's own.
  */
 #include <pthread.h>
 
@@ -137,7 +141,7 @@ static void compare_with_parent(struct __test_metadata *_metadata, pid_t child,
  * A child that calls unshare(@flags) (none when 0) and forks once, tells
  * the parent, and stays until the parent closes go_fd.  The fork gives a
  * new pid namespace its init: until then pid_for_children may not be
- * readable (see pid_for_children_is_empty_or_new_until_first_child).
+ * readable (see pid_for_children_is_enoent_or_new_until_first_child).
  */
 struct probe_child {
 	pid_t pid;
@@ -314,7 +318,7 @@ static void __attribute__((noreturn)) pid_for_children_child(int report_fd)
 	_exit(0);
 }
 
-TEST(pid_for_children_is_empty_or_new_until_first_child)
+TEST(pid_for_children_is_enoent_or_new_until_first_child)
 {
 	char msg[512] = "";
 	int report[2], status;

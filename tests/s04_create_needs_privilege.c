@@ -1,25 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * S04: creating a namespace needs CAP_SYS_ADMIN, except a user namespace.
+ * S04 (article claim): creating a namespace needs CAP_SYS_ADMIN, except a
+ * user namespace.
  *
- * Without CAP_SYS_ADMIN, unshare(), clone() and clone3() with any CLONE_NEW*
- * flag but CLONE_NEWUSER fail with EPERM and change nothing: no process is
- * made and the caller's namespaces stay.  With CAP_SYS_ADMIN they work.  An
+ * Rule: without CAP_SYS_ADMIN in its user namespace, unshare(), clone() and
+ * clone3() with any CLONE_NEW* flag but CLONE_NEWUSER fail with EPERM and
+ * change nothing: no process is made and the caller's namespaces stay.  An
  * unprivileged process may create a user namespace, and inside it, where it
- * has every capability, a UTS (or any other) namespace.
+ * has every capability, any other type: unshare(CLONE_NEWUSER |
+ * CLONE_NEWUTS) works as nobody because the user namespace is made first.
  *
- * Man pages: unshare(2), clone(2) (EPERM), user_namespaces(7).
+ * Man: unshare(2) and clone(2), EPERM; user_namespaces(7).
  *
- * The popular simplification: "creating namespaces needs root".  It needs
- * CAP_SYS_ADMIN in the caller's user namespace, which anyone gets by making
- * a user namespace first: as nobody, unshare(CLONE_NEWUTS) is refused but
- * unshare(CLONE_NEWUSER | CLONE_NEWUTS) works, because the kernel creates
- * the user namespace first and the UTS namespace inside it.  Unprivileged
- * user namespaces can be switched off (user.max_user_namespaces=0, Debian's
- * kernel.unprivileged_userns_clone=0, Ubuntu's AppArmor restriction): the
- * test then SKIPs that part and says which.  clone() cannot carry
- * CLONE_NEWTIME at all (see S03): for time only unshare() and clone3() are
- * checked.
+ * Man-page errata: none.
+ *
+ * The article: creating a UTS namespace, like most namespaces, needs
+ * privilege (CAP_SYS_ADMIN), so that an unprivileged user cannot change the
+ * hostname a set-user-ID program relies on.  Right, but it leaves out that
+ * the capability is counted in the caller's user namespace, which anyone can
+ * create first.
+ *
+ * Since: the EPERM rule with the namespaces themselves; unprivileged user
+ * namespaces 3.8.
+ *
+ * Exceptions: unprivileged user namespaces can be switched off
+ * (user.max_user_namespaces=0, Debian's kernel.unprivileged_userns_clone=0,
+ * Ubuntu's AppArmor restriction): the test SKIPs that part and says which.
+ * clone() cannot carry CLONE_NEWTIME (S03): for time only unshare() and
+ * clone3() are checked.
  */
 #include "common.h"
 

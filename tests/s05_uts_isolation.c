@@ -1,23 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * S05: a UTS namespace isolates the hostname and the NIS domain name.
+ * S05 (article claim): a UTS namespace isolates the hostname and the NIS
+ * domain name.
  *
- * A new UTS namespace starts with a copy of its creator's names;
+ * Rule: a new UTS namespace starts with a copy of its creator's names;
  * sethostname() and setdomainname() in it change what uname() returns to
  * its members only.  The parent, still in the old namespace, sees its names
- * unchanged at the same moment, and a change made outside is not seen
- * inside either.
+ * unchanged at the same moment, and a change made outside is not seen inside
+ * either.  The other uname() fields (sysname, release, version, machine) are
+ * not per namespace.
  *
- * Man pages: uts_namespaces(7), sethostname(2), setdomainname(2), uname(2).
+ * Man: uts_namespaces(7), sethostname(2), setdomainname(2), uname(2).
  *
- * The popular simplification: "the UTS namespace isolates the hostname".
- * It holds both names that uname() reports from the namespace, nodename and
- * domainname (the NIS domain, not DNS); the other uname() fields (sysname,
- * release, version, machine) are not per namespace, and the names are
- * copied, not reset, when the namespace is made.
+ * Man-page errata: none.
  *
- * For host safety every change happens only after the test has seen, by
- * (st_dev, st_ino), that the process is no longer in the namespace it
+ * The article: an unprivileged user able to set any hostname could defeat
+ * lock files or change a program's behavior, hence the privilege for a UTS
+ * namespace.  It is silent on what the namespace holds: both names, copied
+ * (not reset) at creation.
+ *
+ * Since: 2.6.19.
+ *
+ * Exceptions: none; for host safety every change happens only after the
+ * test has seen, by (st_dev, st_ino), that the process left the namespace it
  * started in.
  */
 #include <stddef.h>

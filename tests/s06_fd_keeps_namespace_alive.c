@@ -1,27 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * S06: a namespace outlives its last member while something still refers
- * to it: an open file descriptor of its /proc/PID/ns entry, or a bind
- * mount of that entry.
+ * S06 (article claim): an open fd or a bind mount of its /proc/PID/ns entry
+ * keeps a namespace alive after its last member.
  *
- * After every process in the namespace has exited and been reaped,
- * setns() through the fd, or through a fresh open() of the bind mount,
- * joins the very same namespace (same st_dev and st_ino) with its state
- * intact: the hostname set inside a UTS namespace is still there.
+ * Rule: after every process in the namespace has exited and been reaped,
+ * setns() through the fd, or through a fresh open() of the bind mount, joins
+ * the very same namespace (same st_dev and st_ino) with its state intact: the
+ * hostname set inside a UTS namespace is still there.  Kept alive is not the
+ * same as usable: a pid namespace whose init has exited can still be joined
+ * (pid_for_children points into it), but every fork() into it then fails
+ * with ENOMEM.
  *
- * Man pages: namespaces(7) ("The /proc/[pid]/ns/ directory": bind mounts
- * and open fds keep a namespace alive), setns(2).
+ * Man: namespaces(7), "The /proc/[pid]/ns/ directory" and "Namespace
+ * lifetime"; pid_namespaces(7), "The namespace init process"; setns(2).
  *
- * The popular simplification: "the namespace persists".  Kept alive is not
- * the same as usable: a pid namespace whose init has exited can still be
- * joined with setns() (pid_for_children points into it), but every fork()
- * into it then fails with ENOMEM; no process can ever live there again.
- * And an fd or a mount are not the only references: a process in a
- * *_for_children entry, a child namespace's owner or parent, or an open
- * socket (for net, U11) keep a namespace too.
+ * Man-page errata: none.
  *
- * The bind mount is made in a private mount namespace of the test's own,
- * on a tmpfs over /tmp, so the host sees no mount and no file.
+ * The article: an opened link keeps the namespace from being removed even
+ * when all its processes have ended.  True, and a bind mount does the same
+ * (it mentions only the open link).  Other references exist too: a process
+ * whose *_for_children entry names the namespace, a child user namespace (a
+ * user namespace is kept by the namespaces it owns and its children), a pid
+ * namespace's descendants, and an open socket for net (U11).
+ *
+ * Since: 3.8 (fds and bind mounts of the nsfs files).
+ *
+ * Exceptions: pid, joinable but dead for fork().  The bind mount is made in
+ * a private mount namespace of the test's own, on a tmpfs over /tmp.
  */
 #include "common.h"
 

@@ -1,20 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * S08: setns() checks nstype against the type of the fd.
+ * S08 (article claim): setns() checks nstype against the type of the fd.
  *
- * nstype 0 accepts a namespace fd of any type; nstype equal to the fd's
- * CLONE_NEW* value works; any other value fails with EINVAL and changes
- * nothing.  An fd that is not a namespace (nor a pidfd) gives EINVAL; an fd
- * that is not open gives EBADF.
+ * Rule: nstype 0 accepts a namespace fd of any type; nstype equal to the
+ * fd's CLONE_NEW* value works; any other value fails with EINVAL and changes
+ * nothing.  nstype is not a mask: CLONE_NEWNET | CLONE_NEWUTS is refused
+ * even for a net fd (flag sets are for pidfds, U05).  An fd that is not a
+ * namespace (nor a pidfd) gives EINVAL, an fd that is not open EBADF.
  *
- * Man page: setns(2), "nstype".
+ * Man: setns(2), "nstype" and ERRORS.
  *
- * The common reading is that nstype is a filter of allowed types, a mask:
- * it is not.  For a namespace fd it must be 0 or exactly the fd's type, so
- * CLONE_NEWNET | CLONE_NEWUTS is refused even for a net fd (flag sets are
- * for pidfds, see U05).  And "a bad fd gives EBADF" needs a footnote: a
- * namespace file opened with O_PATH is an open fd, yet setns() refuses it
- * with EBADF, as if it were closed.
+ * Man-page errata: setns(2) is silent that a namespace file opened with
+ * O_PATH, an open fd, is refused with EBADF as if it were closed.
+ *
+ * The article: nstype is used to check the type of the namespace fd names.
+ * Right; it does not say that 0 means "any type".
+ *
+ * Since: 3.0.
+ *
+ * Exceptions: none.
  */
 #include "common.h"
 

@@ -1,24 +1,39 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * S09: setns() can join every type, mnt, pid and user included (since 3.8),
- * each with its own extra rules.
+ * S09 (article claim): setns() joins mnt, pid, user and time namespaces
+ * too, each with its own refusals.
  *
- * user: the caller needs CAP_SYS_ADMIN in the target user namespace (its
- * owner has it without any capability of its own), must be single-threaded
- * and must not share its fs_struct (CLONE_FS) with another process, else
- * EINVAL; rejoining the caller's own user namespace is EINVAL; and a process
- * can never go back up into an ancestor (EPERM: no capability there).
- * mnt: the fs_struct must not be shared (EINVAL), threads do not matter; the
- * join moves the root and working directory to the namespace's root.
- * time: a multi-threaded caller gets EUSERS.  pid has none of these rules.
+ * Rule: user: the caller needs CAP_SYS_ADMIN in the target user namespace
+ * (its owner has it), must be single-threaded and must not share its
+ * fs_struct (CLONE_FS) with another process, else EINVAL; rejoining its own
+ * user namespace is EINVAL, and an ancestor is out of reach (EPERM).  mnt:
+ * the fs_struct must not be shared, else EINVAL; threads made by
+ * pthread_create() share it (CLONE_FS), so setns(mnt) with a pthread alive
+ * gives EINVAL, while a thread made by a raw clone() without CLONE_FS does
+ * not matter.  The join moves the root and working directory to the
+ * namespace's root.  time: a multithreaded caller gets EUSERS.  pid has none
+ * of these rules.
  *
- * Man pages: setns(2) (the per-type notes), user_namespaces(7).
+ * Man: setns(2), "Details for specific namespace types" and ERRORS;
+ * user_namespaces(7).
  *
- * The simplification: "since 3.8 setns() joins any namespace type".  True,
- * but the same call that works from a single-threaded program fails once a
- * thread or a CLONE_FS sibling exists, with a different errno per type, and
- * only for some types: the table below is the real rule.
+ * Man-page errata: setns(2) does not list EUSERS (a multithreaded caller
+ * joining a time namespace) and does not say that every pthread shares
+ * CLONE_FS state, which makes setns(mnt) fail in any threaded program.
+ *
+ * The article: since Linux 3.8 setns() can join any type of namespace.  True
+ * for the types of 2013, but the same call that works from a single-threaded
+ * program fails once a thread or a CLONE_FS sibling exists, with an errno
+ * that depends on the type.
+ *
+ * Since: mnt, pid and user 3.8; cgroup 4.6; time 5.8.
+ *
+ * Exceptions: the test's "thread" for mnt in the raw-clone case is a clone()
+ * with CLONE_VM | CLONE_THREAD | CLONE_SIGHAND but without CLONE_FS; the
+ * pthread case shows what an ordinary threaded program gets.
  */
+#include <pthread.h>
+
 #include "common.h"
 
 /* --- what the caller shares its state with ------------------------------ */
@@ -26,11 +41,13 @@
 enum companion {
 	COMPANION_THREAD, /* CLONE_THREAD, CLONE_FILES, not CLONE_FS */
 	COMPANION_FS_SHARER, /* a process made with CLONE_FS, not a thread */
+	COMPANION_PTHREAD, /* pthread_create(): CLONE_THREAD and CLONE_FS */
 };
 
 static const char *const companion_name[] = {
-	[COMPANION_THREAD] = "a thread (no CLONE_FS)",
+	[COMPANION_THREAD] = "a raw clone() thread without CLONE_FS",
 	[COMPANION_FS_SHARER] = "a CLONE_FS process",
+	[COMPANION_PTHREAD] = "a pthread (shares CLONE_FS)",
 };
 
 static int thread_fn(void *arg)
@@ -41,12 +58,19 @@ static int thread_fn(void *arg)
 	return read(*(int *)arg, &c, 1) < 0;
 }
 
+static void *pthread_fn(void *arg)
+{
+	thread_fn(arg);
+	return NULL;
+}
+
 /*
- * Start a companion that blocks reading @*release_fd's other end.  A thread
- * runs on @stack; a CLONE_FS process is reapable.  Returns its tid or pid.
+ * Start a companion that blocks reading @*release_fd's other end.  A raw
+ * thread runs on @stack; a CLONE_FS process is reapable; a pthread is
+ * joined through @*th.  Returns its tid or pid (1 for a pthread).
  */
 static pid_t companion_start(enum companion kind, void *stack, size_t size,
-			     int *read_fd, int *release_fd)
+			     int *read_fd, int *release_fd, pthread_t *th)
 {
 	int fds[2];
 	pid_t pid;
@@ -62,6 +86,10 @@ static pid_t companion_start(enum companion kind, void *stack, size_t size,
 			     CLONE_VM | CLONE_THREAD | CLONE_SIGHAND |
 				     CLONE_FILES | CLONE_SYSVSEM,
 			     read_fd);
+	if (kind == COMPANION_PTHREAD) {
+		errno = pthread_create(th, NULL, pthread_fn, read_fd);
+		return errno ? -1 : 1;
+	}
 	pid = clone_child(CLONE_FS);
 	if (pid == 0) {
 		close(fds[1]);
@@ -75,6 +103,7 @@ FIXTURE(shared_caller)
 	pid_t holder, companion;
 	int release_fd, ns_fd, comp_read_fd, comp_release_fd;
 	struct stat target;
+	pthread_t pthread;
 	char stack[64 * 1024] __attribute__((aligned(16)));
 };
 
@@ -96,6 +125,9 @@ SHARED_CASE(user, thread, THREAD, EINVAL);
 SHARED_CASE(user, clone_fs_sibling, FS_SHARER, EINVAL);
 SHARED_CASE(mnt, clone_fs_sibling, FS_SHARER, EINVAL);
 SHARED_CASE(mnt, thread, THREAD, 0);
+SHARED_CASE(mnt, pthread, PTHREAD, EINVAL);
+SHARED_CASE(user, pthread, PTHREAD, EINVAL);
+SHARED_CASE(time, pthread, PTHREAD, EUSERS);
 SHARED_CASE(time, thread, THREAD, EUSERS);
 SHARED_CASE(time, clone_fs_sibling, FS_SHARER, 0);
 SHARED_CASE(pid, thread, THREAD, 0);
@@ -120,9 +152,9 @@ FIXTURE_SETUP(shared_caller)
 	ASSERT_LE(0, self->ns_fd);
 	ASSERT_EQ(0, fstat(self->ns_fd, &self->target));
 
-	self->companion =
-		companion_start(variant->kind, self->stack, sizeof(self->stack),
-				&self->comp_read_fd, &self->comp_release_fd);
+	self->companion = companion_start(
+		variant->kind, self->stack, sizeof(self->stack),
+		&self->comp_read_fd, &self->comp_release_fd, &self->pthread);
 	ASSERT_LT(0, self->companion)
 	TH_LOG("starting %s: %s", companion_name[variant->kind],
 	       strerror(errno));
@@ -134,6 +166,8 @@ FIXTURE_TEARDOWN(shared_caller)
 		close(self->comp_release_fd);
 		if (variant->kind == COMPANION_FS_SHARER)
 			wait_child(self->companion);
+		if (variant->kind == COMPANION_PTHREAD)
+			pthread_join(self->pthread, NULL);
 	}
 	if (self->ns_fd >= 0)
 		close(self->ns_fd);
@@ -164,6 +198,9 @@ TEST_F(shared_caller, join_follows_the_type_rule)
 	ASSERT_EQ(0, ns_snapshot_take(&before));
 	ret = sys_setns(self->ns_fd, t->flag);
 	err = ret ? errno : 0;
+	ns_observe("setns(%s fd, %s) beside %s: %s", t->name,
+		   CLONE_FLAGS_STR(t->flag), companion_name[variant->kind],
+		   err ? strerror(err) : "joined");
 	if (err != variant->expect_errno)
 		SKIP_IF_ENV_EXPLAINS(return, NS_CALL_SETNS, t->flag, err);
 	EXPECT_EQ(variant->expect_errno, err)

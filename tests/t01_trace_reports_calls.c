@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * T01: nsapi trace reports exactly the namespace calls a process makes.
+ * T01 (tool): nsapi trace reports exactly the namespace calls a process
+ * makes.
  *
- * A worker makes a known sequence (100 unshare(CLONE_NEWUTS), 10 setns() of
+ * Rule: a worker makes a known sequence (100 unshare(CLONE_NEWUTS), 10 setns() of
  * a UTS fd with nstype CLONE_NEWNET, which fail with EINVAL, and one clone3()
  * with CLONE_NEWPID|CLONE_NEWNET) while a second process makes similar calls
  * as noise; the tracer, filtered to the worker by pid, by comm, by its
@@ -16,22 +17,24 @@
  * kernel, with exactly the worker's counts.  Pids are the ones this test
  * sees, also when it runs in a pid namespace of its own (a container); the
  * comms are new for every run, so that two runs at once do not see each
- * other's calls.
+ * other's calls.  A call a seccomp filter answers (as
+ * in this test's can-fail proof) returns before sys_enter fires and is
+ * invisible to any tracer.
  *
- * Not a kernel behavior: the check of the project's optional eBPF tracer
- * (harness/trace/README.md).  SKIPs with the tracer's own one-line reason
- * when tracing is unavailable (no root or CAP_BPF, no bpf(), no kernel BTF,
- * no tracefs for perf, or the tracer was not built).  The tracer is $NSAPI_TRACE, else ../nsapi-trace
- * next to this program's directory.
+ * Man: bpf(2), perf_event_open(2); the kernel's
+ * Documentation/trace/events.rst and Documentation/bpf/.
  *
- * Man pages: bpf(2), perf_event_open(2); the kernel's
- * Documentation/trace/events.rst for the syscalls/ tracepoints and
- * Documentation/bpf/ for BTF raw tracepoints.
+ * Man-page errata: none.
  *
- * The common simplification is that a tracer sees every system call made.
- * It sees those that reach the tracepoint: a call a seccomp filter answers
- * (as nsapi-fault does in this test's can-fail proof) returns before
- * sys_enter fires and is invisible to it.
+ * The article: silent (not a kernel behavior: the check of the project's
+ * optional eBPF tracer, harness/trace/README.md).
+ *
+ * Since: BTF raw tracepoints 5.5.
+ *
+ * Exceptions: SKIPs with the tracer's own one-line reason when tracing is
+ * unavailable (no root or CAP_BPF, no bpf(), no kernel BTF, no tracefs for
+ * perf, or the tracer was not built).  The tracer is $NSAPI_TRACE, else
+ * ../nsapi-trace next to this program's directory.
  */
 #include <grp.h>
 #include <libgen.h>

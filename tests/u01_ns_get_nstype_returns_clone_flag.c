@@ -1,16 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * U01: ioctl(fd, NS_GET_NSTYPE) on a namespace file returns the CLONE_NEW*
- * value of its type, for every type.
+ * U01 (selftests): ioctl(fd, NS_GET_NSTYPE) returns the CLONE_NEW* value
+ * of the namespace's type.
  *
- * Man page: ioctl_nsfs(2) (ioctl_ns(2) in older man-pages), "Discovering
- * the namespace type"; since Linux 4.11.
+ * Rule: on a namespace file, of every type, NS_GET_NSTYPE returns the type's
+ * CLONE_NEW* value; the *_for_children entries answer with their
+ * namespace's type too.  It is the one way to ask an fd that did not come
+ * from a /proc/PID/ns path (inherited, SCM_RIGHTS, NS_GET_USERNS, a bind
+ * mount) what it is.
  *
- * The popular simplification: "the type is in the link target, readlink()
- * tells you".  Only for a /proc/PID/ns link: an fd that came from somewhere
- * else (an inherited fd, SCM_RIGHTS, NS_GET_USERNS, a bind mount) has no
- * type in its name, and the ioctl is the one way to ask the fd itself.  The
- * *_for_children entries answer with their namespace's type too.
+ * Man: ioctl_ns(2) (ioctl_nsfs(2) in newer man-pages), "Discovering the
+ * namespace type".
+ *
+ * Man-page errata: none.
+ *
+ * The article: silent (it names the type only through the link target).
+ *
+ * Since: 4.11.
+ *
+ * Exceptions: none.
  */
 #include "common.h"
 

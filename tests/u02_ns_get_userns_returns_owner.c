@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * U02: ioctl(fd, NS_GET_USERNS) opens the user namespace that owns the
+ * U02 (selftests): NS_GET_USERNS opens a namespace's owning user namespace;
+ * EPERM past the caller's scope.
+ *
+ * Rule: ioctl(fd, NS_GET_USERNS) opens the user namespace that owns the
  * namespace behind fd; for a user namespace that is its parent.  The owner
  * must be the caller's user namespace or one below it: asking past that
- * scope fails with EPERM.
+ * scope fails with EPERM rather than hand out a file of an outer namespace.
  *
- * Man page: ioctl_nsfs(2) (ioctl_ns(2) in older man-pages), "Discovering
- * namespace relationships"; since Linux 4.9.
+ * Man: ioctl_ns(2), "Discovering namespace relationships".
  *
- * The popular simplification: "namespaces are independent of each other,
- * one per type".  Every non-user namespace belongs to the user namespace its
- * creator was in (which decides who may setns() into it or administer it),
- * and a process inside a user namespace cannot look above it: the ioctl
- * refuses rather than hand out a file of the outer user namespace.
+ * Man-page errata: none.
+ *
+ * The article: silent (it presents the types as independent of each
+ * other; every non-user namespace belongs to a user namespace).
+ *
+ * Since: 4.9.
+ *
+ * Exceptions: none.
  */
 #include "common.h"
 

@@ -1,19 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * U06: clone3() creates new pid and time namespaces for the child (the
- * child is PID 1 of its pid namespace, and runs in the new time namespace
- * from its first instruction), and its set_tid array chooses the child's pid
- * in each nested pid namespace, innermost first: the NSpid line of
- * /proc/PID/status lists them outermost first.
+ * U06 (selftests): clone3() creates pid and time namespaces for the child,
+ * and set_tid picks its pid in each level.
  *
- * Man page: clone(2), clone3(), CLONE_NEWTIME (since 5.6) and set_tid
- * (since 5.5); clone3() itself since 5.3.
+ * Rule: with CLONE_NEWPID the clone3() child is PID 1 of a new pid
+ * namespace, with CLONE_NEWTIME it runs in a new time namespace from its
+ * first instruction.  set_tid chooses the child's pid in each nested pid
+ * namespace, innermost first (the NSpid line of /proc/PID/status lists them
+ * outermost first); in a new pid namespace the innermost one must be 1.
  *
- * The popular simplification: "a process has one pid".  It has one pid per
- * pid namespace from its own up to the initial one, and set_tid can choose
- * each of them (the checkpoint/restore use); in a new pid namespace the
- * innermost one must be 1.  And CLONE_NEWTIME does not fit clone()'s flags
- * (its bit is in the exit-signal byte): clone3() is the call that takes it.
+ * Man: clone(2), clone3() and set_tid; time_namespaces(7).
+ *
+ * Man-page errata: clone(2) does not document CLONE_NEWTIME, which clone3()
+ * accepts; time_namespaces(7) calls unshare() the only way to create a time
+ * namespace.
+ *
+ * The article: silent (clone3() came in 5.3).
+ *
+ * Since: clone3() 5.3, set_tid 5.5, CLONE_NEWTIME in clone3() after commit
+ * a402f1e9a4ee.
+ *
+ * Exceptions: none.
  */
 #include "common.h"
 

@@ -1,19 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * U08: namespace creation has limits.  User namespaces nest to a fixed
- * depth, and /proc/sys/user/max_TYPE_namespaces caps how many namespaces of
- * each type the users of a user namespace may create.
+ * U08 (selftests): user namespaces nest 33 deep below the initial one, then
+ * ENOSPC; max_*_namespaces caps creation.
  *
- * Man pages: user_namespaces(7) "Nesting"; namespaces(7) "The
- * /proc/sys/user directory"; clone(2) and unshare(2), ENOSPC and EUSERS.
+ * Rule: the kernel refuses a new user namespace when its parent is already
+ * at level 33 (the initial one is level 0), so 33 can be stacked below the
+ * initial namespace; the refusal is ENOSPC since 4.9 (EUSERS 3.11 to 4.8).
+ * /proc/sys/user/max_TYPE_namespaces caps how many namespaces of each type
+ * the users of a user namespace may create (ENOSPC past it); the files are
+ * per user namespace, and here they are lowered only inside a fresh one.
  *
- * The popular version ("user namespaces nest at most 32 deep, the 33rd
- * gives EUSERS") is wrong twice on current kernels.  The kernel refuses a
- * new user namespace when its parent is already at level 33 (the initial one
- * is level 0), so 33 can be stacked below the initial namespace; and since
- * Linux 4.9 the refusal is ENOSPC, not EUSERS (EUSERS was 3.11 to 4.8).
- * The max_*_namespaces files are per user namespace: here they are lowered
- * only inside a fresh user namespace, so the host's values never change.
+ * Man: user_namespaces(7), "Nested namespaces, namespace membership";
+ * namespaces(7), "The /proc/sys/user directory"; clone(2) and unshare(2),
+ * ENOSPC and EUSERS.
+ *
+ * Man-page errata: user_namespaces(7) says a limit of 32 nested levels
+ * whose excess fails with EUSERS; the kernel allows 33 below the initial
+ * namespace and fails with ENOSPC (unshare(2) has ENOSPC right).
+ *
+ * The article: silent.
+ *
+ * Since: the depth limit 3.11; max_*_namespaces and ENOSPC 4.9.
+ *
+ * Exceptions: none.
  */
 #include "common.h"
 

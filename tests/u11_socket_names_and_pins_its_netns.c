@@ -1,18 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * U11: a socket belongs to the network namespace its creator was in when
- * it called socket(), and the ioctl SIOCGSKNS on it returns a new fd of that
- * namespace (since 4.9; it needs CAP_NET_ADMIN over the namespace).  An open
- * socket also keeps its namespace alive after every process in it exited.
+ * U11 (selftests): SIOCGSKNS gives a socket's network namespace; an open
+ * socket keeps it alive.
  *
- * Man pages: ioctl_ns(2) names the nsfs fds; socket(7) SIOCGSKNS (absent
- * from older man pages, documented in the kernel's net/socket.c);
- * network_namespaces(7).
+ * Rule: a socket belongs to the network namespace its creator was in when it
+ * called socket(); ioctl(SIOCGSKNS) on it returns a new fd of that namespace
+ * (it needs CAP_NET_ADMIN over the namespace).  After its creator moves on
+ * the socket still names, and pins, the old namespace with its state (here:
+ * lo up), also after every process in it exited.
  *
- * The popular simplification is that "a namespace lives as long as its
- * processes" and that a socket works in "the caller's" namespace.  The
- * socket's namespace is fixed at creation: after its creator moves on, the
- * socket still names (and pins) the old one, with its state (here: lo up).
+ * Man: socket(7) SIOCGSKNS (absent from older man pages; the kernel's
+ * net/socket.c), network_namespaces(7), ioctl_ns(2).
+ *
+ * Man-page errata: namespaces(7) "Namespace lifetime" omits open sockets
+ * among the references that keep a network namespace alive.
+ *
+ * The article: an opened link keeps a namespace alive; silent on sockets.
+ *
+ * Since: 4.9.
+ *
+ * Exceptions: none.
  */
 #include <net/if.h>
 #include <sys/socket.h>

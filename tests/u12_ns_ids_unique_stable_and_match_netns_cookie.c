@@ -1,22 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * U12: every namespace has a 64-bit id, read with ioctl(fd, NS_GET_ID)
- * (6.18, every type) or, for mount namespaces only, NS_GET_MNTNS_ID (older,
- * EINVAL on other types).  The id is the same through every fd of the
- * namespace, never 0, and a new namespace gets a new one: ids are not
- * reused the way inode numbers are.  They are not ordered by creation
- * time, though: on 6.18 a namespace made after another one was seen to get
- * a smaller id (user namespaces, from another CPU's batch of ids).  A network namespace's id is the
- * cookie that getsockopt(SO_NETNS_COOKIE) gives for its sockets.
+ * U12 (selftests): namespace ids from NS_GET_ID are unique and stable; a
+ * netns id is its SO_NETNS_COOKIE.
  *
- * Man pages: ioctl_ns(2) (NS_GET_ID is newer than most copies of it);
- * socket(7) SO_NETNS_COOKIE; the kernel's include/uapi/linux/nsfs.h.
+ * Rule: every namespace has a 64-bit id, read with ioctl(fd, NS_GET_ID)
+ * (every type) or, for mount namespaces only, NS_GET_MNTNS_ID (EINVAL on
+ * other types).  The id is the same through every fd of the namespace, never
+ * 0, and a new namespace gets a new one: ids are not reused the way inode
+ * numbers are.  They are not ordered by creation time (on 6.18 a later user
+ * namespace was seen to get a smaller id, from another CPU's batch).  A
+ * network namespace's id is the cookie getsockopt(SO_NETNS_COOKIE) gives for
+ * its sockets.
  *
- * The popular simplification is that the inode number in /proc/PID/ns is
- * "the namespace id".  It identifies a namespace only while it lives (and
- * only together with st_dev); the nsfs id is the stable, unique one.  On
- * 6.18 the initial namespaces' ids are not yet the fixed 1..8 that later
- * uapi headers list (they are allocated at boot), so no value is assumed.
+ * Man: ioctl_ns(2) (NS_GET_ID is newer than it), socket(7)
+ * SO_NETNS_COOKIE, the kernel's include/uapi/linux/nsfs.h.
+ *
+ * Man-page errata: ioctl_ns(2) documents neither NS_GET_ID nor
+ * NS_GET_MNTNS_ID.
+ *
+ * The article: silent; it treats the inode number as the identity, which
+ * holds only while the namespace lives.
+ *
+ * Since: NS_GET_ID 6.18; NS_GET_MNTNS_ID earlier in 6.x.
+ *
+ * Exceptions: on 6.18 the initial namespaces' ids are not yet the fixed
+ * 1..8 that later uapi headers list, so no value is assumed.
  */
 #include <sys/socket.h>
 

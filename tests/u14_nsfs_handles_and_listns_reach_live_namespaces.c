@@ -1,33 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * U14: a namespace can be named without holding it open.
- * name_to_handle_at() on an nsfs fd gives a file handle (type FILEID_NSFS:
+ * U14 (selftests): nsfs file handles and listns() reach live namespaces
+ * only.
+ *
+ * Rule: name_to_handle_at() on an nsfs fd gives a file handle (FILEID_NSFS:
  * the namespace's 64-bit id, CLONE_NEW* type and inode number), and
- * open_by_handle_at(FD_NSFS_ROOT, handle) reopens the namespace, while it
- * is alive: once it is gone the handle is stale (ESTALE on 6.18; ENOENT
- * on later kernels for a namespace not yet freed).  listns() lists
- * the ids of the live namespaces the caller may see, in ascending order,
- * one page at a time: each call resumes after the last id of the previous.
+ * open_by_handle_at(FD_NSFS_ROOT, handle) reopens the namespace while it is
+ * alive; once it is gone the handle is stale (ESTALE on 6.18; ENOENT on
+ * later kernels for a namespace not yet freed).  listns() lists the ids of
+ * the live namespaces the caller may see, in ascending order, one page at a
+ * time, each call resuming after the last id of the previous.  A handle pins
+ * nothing.
  *
- * Man pages: open_by_handle_at(2) (nsfs handles are newer than it);
- * listns() has none yet: the kernel's include/uapi/linux/nsfs.h and
- * kernel/nstree.c.  Handles since 6.18, listns() since 6.19 (ENOSYS on
- * 6.18, as the catalog says).
+ * Man: open_by_handle_at(2) (nsfs handles are newer than it); listns() has
+ * none yet: include/uapi/linux/nsfs.h and kernel/nstree.c.
  *
- * Who may reach a namespace it is not in changed on purpose: up to 6.18
- * CAP_SYS_ADMIN in the namespace's owning user namespace was enough to open
- * its handle and to see it in listns(); Linux 7.x (seen on 7.2, and in the
- * stable backports of Christian Brauner's "tighten permission checks"
- * commits for handle opening and for listing, February 2026) asks for
- * CAP_SYS_ADMIN in the initial user namespace and the initial pid namespace
- * (may_see_all_namespaces()), and otherwise reaches only the caller's own
- * namespaces.  A caller without that (root of a user namespace) that is
- * refused the namespace from outside joins it with setns() and must reach
- * it from inside; the test says which policy it found.
+ * Man-page errata: open_by_handle_at(2) does not mention nsfs handles or
+ * FD_NSFS_ROOT.
  *
- * The popular picture is that "to keep a handle on a namespace you must keep
- * an fd or a bind mount".  A file handle is a handle that pins nothing: it
- * reopens the namespace only while something else keeps it alive.
+ * The article: silent.
+ *
+ * Since: handles 6.18, listns() 6.19 (ENOSYS on 6.18).
+ *
+ * Exceptions: who may reach a namespace it is not in changed on purpose: up
+ * to 6.18 CAP_SYS_ADMIN in the owning user namespace was enough; 7.x (and
+ * stable backports of the February 2026 "tighten permission checks"
+ * commits) asks for CAP_SYS_ADMIN in the initial user and pid namespaces
+ * (may_see_all_namespaces()).  A caller refused from outside joins the
+ * namespace with setns() and reaches it from inside; the test says which
+ * policy it found.
  */
 #include <sys/syscall.h>
 
