@@ -134,6 +134,9 @@ static void parse(int argc, char **argv, struct cli *c)
 	}
 	c->patterns = argv + optind;
 	c->npatterns = argc - optind;
+	for (int i = 0; i < c->npatterns; i++)
+		if (!c->patterns[i][0])
+			die_usage("empty benchmark pattern '%s'", "");
 	c->o.repetitions = reps ? (unsigned int)reps : 5;
 }
 
@@ -145,6 +148,12 @@ static void set_budget(struct bench_opts *o)
 	o->max_samples = o->quick ? 600 : 2000;
 }
 
+static bool pattern_matches(const char *p, const char *name)
+{
+	return strpbrk(p, "*?[") ? !fnmatch(p, name, 0) :
+				   strstr(name, p) != NULL;
+}
+
 static bool selected(const struct cli *c, const char *name)
 {
 	int i;
@@ -152,18 +161,33 @@ static bool selected(const struct cli *c, const char *name)
 	if (!c->npatterns)
 		return true;
 	for (i = 0; i < c->npatterns; i++) {
-		const char *p = c->patterns[i];
-
-		if (strpbrk(p, "*?[") ? !fnmatch(p, name, 0) :
-					strstr(name, p) != NULL)
+		if (pattern_matches(c->patterns[i], name))
 			return true;
 	}
 	return false;
 }
 
+/* Every pattern must name some benchmark: a typo is an error, not less. */
+static void check_patterns(const struct cli *c)
+{
+	for (int i = 0; i < c->npatterns; i++) {
+		bool any = false;
+
+		for (size_t g = 0; g < bench_registry_count && !any; g++)
+			for (size_t j = 0; j < *bench_registry[g].count; j++)
+				any |= pattern_matches(
+					c->patterns[i],
+					bench_registry[g].benches[j].name);
+		if (!any)
+			die_usage("no benchmark matches '%s'", c->patterns[i]);
+	}
+}
+
 static size_t select_benches(const struct cli *c, const struct bench **out)
 {
 	size_t g, i, n = 0;
+
+	check_patterns(c);
 
 	for (g = 0; g < bench_registry_count; g++)
 		for (i = 0; i < *bench_registry[g].count; i++)
