@@ -43,7 +43,7 @@ host_mirror() {
 			/etc/apt/sources.list.d/*.sources 2>/dev/null
 		awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) { print $i; break } }' \
 			/etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null
-	} | grep -v -e security -e '^$' | head -n1
+	} | grep -v -e security -e '^$' | head -n1 || true
 }
 mirror=$(host_mirror)
 [ -n "$mirror" ] || die "no Debian mirror in /etc/apt (sources.list or sources.list.d)"
