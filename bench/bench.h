@@ -150,6 +150,7 @@ int bench_skip(struct bench_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int bench_fail(struct bench_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+int bench_env_refused(struct bench_ctx *ctx, int err);
 int bench_helper_start(struct bench_ctx *ctx, unsigned long clone_flags);
 void bench_helper_stop(struct bench_ctx *ctx);
 int bench_open_ns(pid_t pid, const char *entry);

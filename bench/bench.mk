@@ -13,6 +13,7 @@ BENCH_SRCS := \
 	bench/ns_types.c \
 	bench/output_json.c \
 	bench/output_tsv.c \
+	bench/refusal.c \
 	bench/registry.c \
 	bench/report.c \
 	bench/stats.c \
@@ -26,7 +27,7 @@ COMPARE_SRCS := \
 	bench/compare.c \
 	bench/paired.c \
 	bench/stats.c
-BENCH_HDRS := $(wildcard bench/*.h) harness/ns_uapi.h
+BENCH_HDRS := $(wildcard bench/*.h) harness/ns_uapi.h tests/ns_env.h
 
 PROGS += $(BUILD)/nsapi-bench $(BUILD)/nsapi-compare $(BUILD)/nsapi-plot \
 	$(BUILD)/nsapi-power

@@ -15,6 +15,7 @@
  * with 80% power given this comparison's spread.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -92,6 +93,9 @@ static bool exists_plain_or_gz(char *path, size_t len, const char *dir,
 	return !access(path, F_OK);
 }
 
+/* A result file larger than this is refused rather than read. */
+#define MAX_FILE_BYTES (256L << 20)
+
 static void resolve(const char *arg, char *path, size_t len)
 {
 	struct stat st;
@@ -159,17 +163,41 @@ static char *slurp_gzip(const char *path, size_t *len)
 	return buf;
 }
 
+/*
+ * A regular file of at most MAX_FILE_BYTES, opened without blocking (a FIFO
+ * or a device is refused, never read).
+ */
+static FILE *open_result(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	FILE *f;
+
+	if (fd < 0)
+		die("%s: %s", path, strerror(errno));
+	if (fstat(fd, &st))
+		die("%s: fstat: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		die("%s: not a regular file", path);
+	if (st.st_size > MAX_FILE_BYTES)
+		die("%s: %lld bytes, more than a result file may have (%ld MiB)",
+		    path, (long long)st.st_size, MAX_FILE_BYTES >> 20);
+	f = fdopen(fd, "r");
+	if (!f)
+		die("%s: %s", path, strerror(errno));
+	return f;
+}
+
 static char *slurp(const char *path, size_t *len)
 {
-	FILE *f;
+	FILE *f = open_result(path);
 	char *buf = NULL;
 	size_t cap = 0, n = 0, got;
 
-	if (is_gzip(path))
+	if (is_gzip(path)) {
+		fclose(f);
 		return slurp_gzip(path, len);
-	f = fopen(path, "re");
-	if (!f)
-		die("%s: %s", path, strerror(errno));
+	}
 	do {
 		if (n + 65536 > cap) {
 			cap = cap ? cap * 2 : 1 << 20;
@@ -179,6 +207,9 @@ static char *slurp(const char *path, size_t *len)
 		}
 		got = fread(buf + n, 1, cap - n, f);
 		n += got;
+		if (n > (size_t)MAX_FILE_BYTES)
+			die("%s: grew past %ld MiB while read", path,
+			    MAX_FILE_BYTES >> 20);
 	} while (got);
 	if (ferror(f))
 		die("%s: read: %s", path, strerror(errno));
@@ -240,14 +271,22 @@ static void add_samples(struct set *set, struct series *s,
 		if (!s->x)
 			die("out of memory");
 	}
+	if (!k)
+		die("%s: %s: samples_ns is empty", set->path, s->name);
 	for (i = 0; i < k; i++) {
 		struct json_object *v = json_object_array_get_idx(arr, i);
+		double x;
 
 		if (!json_object_is_type(v, json_type_double) &&
 		    !json_object_is_type(v, json_type_int))
 			die("%s: %s: samples_ns[%zu] is not a number",
 			    set->path, s->name, i);
-		s->x[s->n++] = json_object_get_double(v);
+		x = json_object_get_double(v);
+		if (!isfinite(x) || x < 0)
+			die("%s: %s: samples_ns[%zu] is %g, not a finite "
+			    "non-negative number",
+			    set->path, s->name, i, x);
+		s->x[s->n++] = x;
 	}
 	s->len[s->reps++] = (unsigned int)k;
 }

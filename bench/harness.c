@@ -202,8 +202,12 @@ static int worker(const struct bench *b, const struct bench_opts *o,
 	}
 	if (o->cpu >= 0)
 		pin_cpu(o->cpu);
-	if (b->setup)
+	if (b->setup) {
 		ret = b->setup(&ctx);
+		err = errno;
+		if (ret < 0 && bench_env_refused(&ctx, err))
+			ret = 1;
+	}
 	if (ret == 0) {
 		err = warm_up(&ctx, o, &shm->batch);
 		if (!err)
@@ -211,7 +215,7 @@ static int worker(const struct bench *b, const struct bench_opts *o,
 		if (err && !ctx.skip_reason[0])
 			snprintf(ctx.skip_reason, sizeof(ctx.skip_reason),
 				 "a timed call failed: %s", strerror(-err));
-		ret = err ? -1 : 0;
+		ret = !err ? 0 : bench_env_refused(&ctx, -err) ? 1 : -1;
 	}
 	if (b->cleanup)
 		b->cleanup(&ctx);

@@ -172,6 +172,9 @@ static void parse(int argc, char **argv, struct cli *c)
 	}
 	c->patterns = argv + optind;
 	c->npatterns = argc - optind;
+	for (int i = 0; i < c->npatterns; i++)
+		if (!c->patterns[i][0])
+			die_usage("empty benchmark pattern '%s'", "");
 	if (c->ab && !!c->inject_sc[0] == !!c->sysctl[0])
 		die_usage("%s needs exactly one of --inject and --sysctl",
 			  "--ab");
@@ -199,6 +202,12 @@ static void set_budget(struct bench_opts *o, long budget_ms)
 	}
 }
 
+static bool pattern_matches(const char *p, const char *name)
+{
+	return strpbrk(p, "*?[") ? !fnmatch(p, name, 0) :
+				   strstr(name, p) != NULL;
+}
+
 static bool selected(const struct cli *c, const char *name)
 {
 	int i;
@@ -206,18 +215,33 @@ static bool selected(const struct cli *c, const char *name)
 	if (!c->npatterns)
 		return true;
 	for (i = 0; i < c->npatterns; i++) {
-		const char *p = c->patterns[i];
-
-		if (strpbrk(p, "*?[") ? !fnmatch(p, name, 0) :
-					strstr(name, p) != NULL)
+		if (pattern_matches(c->patterns[i], name))
 			return true;
 	}
 	return false;
 }
 
+/* Every pattern must name some benchmark: a typo is an error, not less. */
+static void check_patterns(const struct cli *c)
+{
+	for (int i = 0; i < c->npatterns; i++) {
+		bool any = false;
+
+		for (size_t g = 0; g < bench_registry_count && !any; g++)
+			for (size_t j = 0; j < *bench_registry[g].count; j++)
+				any |= pattern_matches(
+					c->patterns[i],
+					bench_registry[g].benches[j].name);
+		if (!any)
+			die_usage("no benchmark matches '%s'", c->patterns[i]);
+	}
+}
+
 static size_t select_benches(const struct cli *c, const struct bench **out)
 {
 	size_t g, i, n = 0;
+
+	check_patterns(c);
 
 	for (g = 0; g < bench_registry_count; g++)
 		for (i = 0; i < *bench_registry[g].count; i++)

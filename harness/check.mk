@@ -3,10 +3,11 @@
 # then compares the host's state before and after.
 
 CHECK_STEPS += check-format check-suite-root check-suite-nobody \
-	check-canfail check-runner-errors check-sanitizers check-install
+	check-canfail check-runner-errors check-sanitizers check-install \
+	check-deps
 
 .PHONY: check-suite-root check-suite-nobody check-canfail \
-	check-runner-errors check-sanitizers check-install
+	check-runner-errors check-sanitizers check-install check-deps
 
 check-suite-root: build-all
 	$(Q)BUILD=$(BUILD) harness/check-suite.sh root
@@ -19,6 +20,10 @@ check-canfail: build-all
 
 check-runner-errors: build-all
 	$(Q)BUILD=$(BUILD) harness/check-runner-errors.sh
+
+# The kselftest headers' package when apt's lists lack linux-source-6.12.
+check-deps:
+	$(Q)harness/check-deps.sh
 
 # The runner and the tools beside it, built with ASan and UBSan, run the
 # whole suite and the bad-input checks; any sanitizer report fails the step.

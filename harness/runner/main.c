@@ -181,15 +181,21 @@ static int parse_option(struct options *o, int opt, const char *arg)
 		o->tests_dir = arg;
 		return 0;
 	case OPT_RESULTS:
+		if (!*arg)
+			return usage_error("%s: empty path", "--results");
 		o->results_root = arg;
 		return 0;
 	case OPT_NO_RESULTS:
 		o->no_results = true;
 		return 0;
 	case OPT_JUNIT:
+		if (!*arg)
+			return usage_error("%s: empty path", "--junit");
 		o->junit_path = arg;
 		return 0;
 	case OPT_JSON:
+		if (!*arg)
+			return usage_error("%s: empty path", "--json");
 		o->json_path = arg;
 		return 0;
 	default:
