@@ -134,6 +134,9 @@ static inline uint64_t bench_cpu_ns(void)
 }
 
 uint64_t bench_calibrate_clock(void);
+/* The comm of b's worker during its timed calls (nsapi trace's key). */
+#define BENCH_TIMED_COMM_PREFIX "nsb-"
+void bench_timed_comm(const struct bench *b, char comm[16]);
 /*
  * One repetition of b in a fresh worker, appended to r (rep 0 resets r).
  * Repetitions of all benchmarks are interleaved by the caller, so that each

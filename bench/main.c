@@ -318,7 +318,7 @@ static void traced_pass(const struct bench **sel, size_t n,
 	struct tracer t;
 	char why[256];
 
-	if (trace_start(&t, COMM, why, sizeof(why))) {
+	if (trace_start(&t, BENCH_TIMED_COMM_PREFIX "*", why, sizeof(why))) {
 		fprintf(stderr,
 			"nsapi-bench: --trace: %s; running without it\n", why);
 		return;

@@ -679,7 +679,9 @@ static __always_inline void fill_start(struct start *s, const struct call *c,
 	s->pid = ids[0];
 	s->tid = ids[1];
 	s->target_kind = TARGET_UNKNOWN;
-	if (resolve_targets && c->sc == SC_SETNS)
+	/* --hist needs the target only for the type of a setns(fd, 0). */
+	if (resolve_targets && c->sc == SC_SETNS &&
+	    (!aggregate || (group_ns && !c->flags)))
 		resolve_target(s, direct);
 	s->ns_type = NST_NONE;
 	s->ns_before = 0;
