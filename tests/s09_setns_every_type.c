@@ -197,8 +197,10 @@ TEST_F(shared_caller, join_follows_the_type_rule)
 TEST(rejoining_own_user_namespace_is_einval)
 {
 	struct ns_snapshot before, after;
-	int fd = ns_open(0, "user");
+	int fd;
 
+	REQUIRE_NS_TYPE(ns_by_flag(CLONE_NEWUSER));
+	fd = ns_open(0, "user");
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ns_snapshot_take(&before));
 	EXPECT_EQ(-1, sys_setns(fd, CLONE_NEWUSER));
@@ -216,9 +218,10 @@ TEST(rejoining_own_user_namespace_is_einval)
 TEST(user_join_needs_cap_sys_admin_in_target)
 {
 	struct ns_snapshot before, after;
-	int parent_fd = ns_open(0, "user");
-	int ret;
+	int parent_fd, ret;
 
+	REQUIRE_NS_TYPE(ns_by_flag(CLONE_NEWUSER));
+	parent_fd = ns_open(0, "user");
 	ASSERT_LE(0, parent_fd);
 	ret = become_userns_root();
 	if (userns_refusal_is_policy(-ret))
