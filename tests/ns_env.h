@@ -136,6 +136,17 @@ static inline void ns_env_read_seccomp(struct ns_env *e)
 	fclose(f);
 }
 
+/*
+ * A kernel without user namespaces (CONFIG_USER_NS=n) has no uid_map or
+ * gid_map: every process is in the initial one, where every id maps to
+ * itself.  (Without /proc at all, /proc/self/ns is missing too.)
+ */
+static inline bool ns_env_no_userns_kernel(void)
+{
+	return access("/proc/self/uid_map", F_OK) && errno == ENOENT &&
+	       access("/proc/self/ns", F_OK) == 0;
+}
+
 /* Whether every id of [id, id+1) is inside a range of the map file. */
 static inline bool ns_env_id_mapped(const char *map_path, unsigned long id)
 {
@@ -144,7 +155,7 @@ static inline bool ns_env_id_mapped(const char *map_path, unsigned long id)
 	FILE *f = fopen(map_path, "re");
 
 	if (!f)
-		return false;
+		return ns_env_no_userns_kernel();
 	while (fscanf(f, "%lu %lu %lu", &inner, &outer, &count) == 3)
 		if (id >= inner && id - inner < count)
 			found = true;
@@ -160,7 +171,7 @@ static inline bool ns_env_identity_map(void)
 	int n;
 
 	if (!f)
-		return false;
+		return ns_env_no_userns_kernel();
 	n = fscanf(f, "%lu %lu %lu %c", &inner, &outer, &count, &extra);
 	fclose(f);
 	return n == 3 && inner == 0 && outer == 0 && count == 4294967295UL;

@@ -239,8 +239,10 @@ TEST_F(shared_caller, join_follows_the_type_rule)
 TEST(rejoining_own_user_namespace_is_einval)
 {
 	struct ns_snapshot before, after;
-	int fd = ns_open(0, "user"), ret;
+	int fd, ret;
 
+	REQUIRE_NS_TYPE(ns_by_flag(CLONE_NEWUSER));
+	fd = ns_open(0, "user");
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ns_snapshot_take(&before));
 	ret = sys_setns(fd, CLONE_NEWUSER);
@@ -261,9 +263,10 @@ TEST(rejoining_own_user_namespace_is_einval)
 TEST(user_join_needs_cap_sys_admin_in_target)
 {
 	struct ns_snapshot before, after;
-	int parent_fd = ns_open(0, "user");
-	int ret;
+	int parent_fd, ret;
 
+	REQUIRE_NS_TYPE(ns_by_flag(CLONE_NEWUSER));
+	parent_fd = ns_open(0, "user");
 	ASSERT_LE(0, parent_fd);
 	ret = become_userns_root();
 	SKIP_IF_ENV_EXPLAINS(return, NS_CALL_UNSHARE, CLONE_NEWUSER, -ret);

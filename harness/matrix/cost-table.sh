@@ -40,14 +40,16 @@ trap 'rm -rf "$work"' EXIT
 # One {column, p50: {benchmark: ns}} per run with bench results.
 for r in "${runs[@]}"; do
 	if [ -s "$r/bench.json.gz" ]; then
-		gzip -dc "$r/bench.json.gz"
+		gzip -dc "$r/bench.json.gz" >"$work/bench.json"
 	elif [ -s "$r/bench.json" ]; then
-		cat "$r/bench.json"
+		cp "$r/bench.json" "$work/bench.json"
 	else
 		continue
-	fi | jq -c --arg col "${r##*/}" '{column: $col, p50: ([.benchmarks[]
+	fi
+	jq -c --arg col "${r##*/}" '{column: $col, p50: ([.benchmarks[]
 		| select(.run_type == "aggregate" and .aggregate_name == "median" and .nsapi.p50_ns != null)
-		| {key: .run_name, value: .nsapi.p50_ns}] | from_entries)}' >>"$work/runs.jsonl" || true
+		| {key: .run_name, value: .nsapi.p50_ns}] | from_entries)}' "$work/bench.json" \
+		>>"$work/runs.jsonl" || true
 done
 [ -s "$work/runs.jsonl" ] || exit 0
 

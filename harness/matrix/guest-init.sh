@@ -9,6 +9,7 @@
 #   nsapi.tests=P1,P2       runner patterns (default: every test)
 #   nsapi.benches=P1,P2     bench patterns (default: every benchmark)
 #   nsapi.budget=MS         the bench's time per benchmark (default: --quick's)
+#   nsapi.reps=N            the bench's repetitions (default 5)
 # Serial ports: ttyS0 the console, ttyS1 the runner's KTAP, ttyS2 the result
 # files (JSON, JUnit, the bench's text table and the TSVs nsapi plot reads),
 # each file between "@@@ begin PATH" and "@@@ end PATH" lines.  samples.tsv
@@ -32,7 +33,7 @@ ip link set lo up 2>/dev/null
 
 # Options and patterns are words, never file names.
 set -f
-mode=run label=tcg timeout=30 suite=1 bench=1 tests= benches= budget=
+mode=run label=tcg timeout=30 suite=1 bench=1 tests= benches= budget= reps=
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	nsapi.mode=*) mode=${arg#*=} ;;
@@ -43,6 +44,7 @@ for arg in $(cat /proc/cmdline); do
 	nsapi.tests=*) tests=$(echo "${arg#*=}" | tr , ' ') ;;
 	nsapi.benches=*) benches=$(echo "${arg#*=}" | tr , ' ') ;;
 	nsapi.budget=*) budget="--budget ${arg#*=}" ;;
+	nsapi.reps=*) reps="--repetitions ${arg#*=}" ;;
 	esac
 done
 
@@ -85,7 +87,7 @@ if [ "$bench" = 1 ] && [ -x /nsapi/nsapi-bench ]; then
 	echo "nsapi-guest: bench"
 	mkdir -p "/results/$(uname -r)"
 	# shellcheck disable=SC2086 # $benches: patterns, $budget: option and value
-	/nsapi/nsapi-bench --quick $budget --results /results $benches \
+	/nsapi/nsapi-bench --quick $budget $reps --results /results $benches \
 		>"/results/$(uname -r)/bench.txt" 2>/dev/console ||
 		echo "nsapi-guest: nsapi-bench exited with $?"
 fi

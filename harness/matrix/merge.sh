@@ -61,14 +61,6 @@ for d in "${found[@]}"; do
 	fi
 	merged+=("$dst")
 done
-runs=("${merged[@]}")
-for d in "$results"/matrix/*/; do
-	d=${d%/}
-	[ -e "$d/run.json" ] || continue
-	keep=0
-	for r in "${merged[@]}"; do [ "$r" != "$d" ] || keep=1; done
-	[ $keep = 1 ] && continue
-	if [ $prune = 1 ]; then rm -rf "$d"; else runs+=("$d"); fi
-done
-accel=$(for r in "${runs[@]}"; do jq -r .label "$r/run.json"; done | grep -v native | sort -u | paste -sd/)
-exec "$here/report.sh" --results "$results" --accel "${accel:-?}" "${runs[@]}"
+accel=$(for r in "${merged[@]}"; do jq -r .label "$r/run.json"; done | grep -v native | sort -u | paste -sd/)
+exec "$here/report.sh" --results "$results" --accel "${accel:-?}" \
+	--others "$([ $prune = 1 ] && echo prune || echo keep)" "${merged[@]}"

@@ -11,7 +11,10 @@
 #       TCG runs (KVM with KVM); the native run's plots on their own
 #   RESULTS/matrix/index.json                the runs, in order
 #
-#   report.sh --results DIR [--wall SEC] [--accel MODE] [--ktap-only] RUN_DIR...
+#   report.sh --results DIR [--wall SEC] [--accel MODE] [--ktap-only]
+#             [--others keep|prune] RUN_DIR...
+# --others: the other run directories under DIR/matrix/ (earlier runs of other
+# kernels) are reported too (keep) or deleted (prune); default: neither.
 # Exit status 0 when every kernel ran and passed, 1 otherwise, 2 bad usage.
 set -euo pipefail
 
@@ -21,16 +24,17 @@ usage() {
 	echo "usage: report.sh --results DIR [--wall SEC] [--accel MODE] [--ktap-only] RUN_DIR..." >&2
 	exit 2
 }
-results= wall= accel= ktap_only=0
+results= wall= accel= ktap_only=0 others=
 runs=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	--results | --wall | --accel)
+	--results | --wall | --accel | --others)
 		[ $# -ge 2 ] || usage
 		case $1 in
 		--results) results=$2 ;;
 		--wall) wall=$2 ;;
 		--accel) accel=$2 ;;
+		--others) others=$2 ;;
 		esac
 		shift
 		;;
@@ -48,6 +52,20 @@ for r in "${runs[@]}"; do
 	}
 done
 mkdir -p "$results/matrix"
+case $others in
+keep | prune)
+	# The matrix composes: earlier runs of other kernels keep their rows
+	# (keep) or are dropped (prune).
+	named=" ${runs[*]} "
+	for d in "$results"/matrix/*/; do
+		d=${d%/}
+		[ -e "$d/run.json" ] && [[ $named != *" $d "* ]] || continue
+		if [ "$others" = prune ]; then rm -rf "$d"; else runs+=("$d"); fi
+	done
+	;;
+"") ;;
+*) usage ;;
+esac
 
 # Kernels in version order (the oldest first: the cost table's reference),
 # the native run last, whatever order the runs were made or merged in.
