@@ -18,7 +18,7 @@
 #include "ns_types.h"
 #include "stats.h"
 
-#define BENCH_MAX_REPS 16
+#define BENCH_MAX_REPS 32
 #define BENCH_MAX_SAMPLES 4096
 #define BENCH_SKIP 4 /* kselftest's skip code */
 

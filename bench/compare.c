@@ -10,7 +10,8 @@
  * exits 1 when a benchmark is slower by that rule with threshold PCT.
  * The two arms of one interleaved run (nsapi bench --ab; their contexts
  * share an "ab" id) are compared paired instead: ratio, CI and p from
- * Student's t over the per-repetition log ratios (paired.h), same rule.
+ * Yuen's trimmed t over the per-repetition log ratios (paired.h), same
+ * rule.
  * Beside every "same" the change it could hide: the ratio the rule detects
  * with 80% power given this comparison's spread.
  */
@@ -369,7 +370,7 @@ static struct stats_set as_set(const struct series *s)
 static double paired_hide(const struct paired *pr, const struct cfg *c,
 			  size_t m)
 {
-	double df = pr->pairs - 1, se = pr->se_log;
+	double df = pr->df, se = pr->se_log;
 	double sig = student_t_quantile(1 - c->alpha / (2.0 * (double)m), df);
 	double ci = log1p(c->threshold) + student_t_quantile(0.975, df) * se;
 

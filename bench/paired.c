@@ -81,12 +81,42 @@ double student_t_quantile(double q, double df)
 	return (lo + hi) / 2;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Yuen's one-sample test on sorted d[0..n): the mean of the middle values
+ * (PAIRED_TRIM of them cut at each end), its standard error from the
+ * Winsorized variance, n - 2g - 1 degrees of freedom.
+ */
+static void trimmed_t(const double *d, unsigned int n, struct paired *out)
+{
+	unsigned int g = (unsigned int)(PAIRED_TRIM * n), k;
+	double sum = 0, wsum = 0, ss = 0, w;
+
+	for (k = g; k < n - g; k++)
+		sum += d[k];
+	out->mean_log = sum / (n - 2 * g);
+	for (k = 0; k < n; k++)
+		wsum += k < g ? d[g] : k >= n - g ? d[n - g - 1] : d[k];
+	for (k = 0; k < n; k++) {
+		w = k < g ? d[g] : k >= n - g ? d[n - g - 1] : d[k];
+		ss += (w - wsum / n) * (w - wsum / n);
+	}
+	out->df = n - 2 * g - 1;
+	out->se_log = sqrt(ss / (n - 1)) / ((1 - 2.0 * g / n) * sqrt(n));
+}
+
 int paired_stats(const struct stats_set *a, const struct stats_set *b,
 		 struct paired *out)
 {
 	unsigned int r = a->groups < b->groups ? a->groups : b->groups, k;
 	size_t oa = 0, ob = 0;
-	double sum = 0, ss = 0, *d = malloc((r + 1) * sizeof(double)), t;
+	double *d = malloc((r + 1) * sizeof(double)), t;
 
 	if (!d || r < 2) {
 		free(d);
@@ -97,20 +127,17 @@ int paired_stats(const struct stats_set *a, const struct stats_set *b,
 			   stats_median(a->x + oa, a->len[k]));
 		oa += a->len[k];
 		ob += b->len[k];
-		sum += d[k];
 	}
+	qsort(d, r, sizeof(*d), cmp_double);
 	out->pairs = r;
-	out->mean_log = sum / r;
-	for (k = 0; k < r; k++)
-		ss += (d[k] - out->mean_log) * (d[k] - out->mean_log);
+	trimmed_t(d, r, out);
 	free(d);
-	out->se_log = sqrt(ss / (r - 1) / r);
-	t = student_t_quantile(0.975, r - 1);
+	t = student_t_quantile(0.975, out->df);
 	out->ratio = exp(out->mean_log);
 	out->lo = exp(out->mean_log - t * out->se_log);
 	out->hi = exp(out->mean_log + t * out->se_log);
 	out->p = out->se_log > 0 ?
-			 student_t_p(out->mean_log / out->se_log, r - 1) :
+			 student_t_p(out->mean_log / out->se_log, out->df) :
 		 out->mean_log != 0 ? 0 :
 				      1;
 	return 0;

@@ -14,8 +14,8 @@ set -uo pipefail
 usage() {
 	cat <<'USAGE'
 usage: nsapi power [options] [PATTERN...]
-  --quick           quick benches, delays 200 400 800 1600 ns, 5 tries
-                    (about 2.5 minutes on the 2-core VM)
+  --quick           quick benches with 16 pairs, delays 400 800 1600 ns,
+                    5 tries (under 3 minutes on the 2-core VM)
   --delays "NS..."  injected delays per call (default 100 200 400 800 1600)
   --tries N         A/B runs per delay (default 10; quick 5)
   --syscall SC      the syscall slowed (default setns)
@@ -23,7 +23,9 @@ usage: nsapi power [options] [PATTERN...]
   --alpha A         compare's family-wise alpha (default 0.01)
   --out DIR         where tries.tsv, power.tsv and the plot go
                     (default $NSAPI_RESULTS or results, /<kernel>/power)
-  --keep            keep every A/B run's result sets under DIR/runs/
+  --keep            keep every A/B run's result sets under DIR/runs.PID/
+  --from RUNS       judge the runs a --keep left in RUNS again (with this
+                    nsapi compare and --threshold/--alpha), run nothing
 PATTERN: benchmarks (default 'setns/*' 'nsfs/*' floor/getppid 'unshare/*').
 Exit 4 with one line when the injection cannot run here.
 USAGE
@@ -35,7 +37,7 @@ die() {
 }
 
 here=$(dirname "$(readlink -f "$0")")
-quick=0 delays="" tries="" sc=setns threshold=10 alpha=0.01 out="" keep=0
+quick=0 delays="" tries="" sc=setns threshold=10 alpha=0.01 out="" keep=0 from=""
 pats=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -47,6 +49,7 @@ while [ $# -gt 0 ]; do
 	--alpha) [ $# -ge 2 ] || die "--alpha needs a value"; alpha=$2; shift ;;
 	--out) [ $# -ge 2 ] || die "--out needs a value"; out=$2; shift ;;
 	--keep) keep=1 ;;
+	--from) [ $# -ge 2 ] || die "--from needs a value"; from=$2; shift ;;
 	-h | --help) usage; exit 0 ;;
 	-*) die "unknown option '$1' (see --help)" ;;
 	*) pats+=("$1") ;;
@@ -55,7 +58,7 @@ while [ $# -gt 0 ]; do
 done
 [ ${#pats[@]} -gt 0 ] || pats=('setns/*' 'nsfs/*' floor/getppid 'unshare/*')
 if [ $quick = 1 ]; then
-	: "${delays:=200 400 800 1600}" "${tries:=5}"
+	: "${delays:=400 800 1600}" "${tries:=5}"
 else
 	: "${delays:=100 200 400 800 1600}" "${tries:=10}"
 fi
@@ -84,15 +87,21 @@ work=$(mktemp -d "$out/.power.XXXXXX") || die "cannot create a directory in $out
 trap 'rm -rf "$work"' EXIT
 
 bench_args=(--ab)
-[ $quick = 1 ] && bench_args+=(--quick)
+# quick: 16 pairs instead of 30, each worker on --quick budgets
+[ $quick = 1 ] && bench_args+=(--quick --repetitions 16)
 start=$(date +%s)
 printf 'delay_ns\ttry\tbenchmark\ta_p50_ns\tb_p50_ns\tratio\tlo\thi\tp\tverdict\thide_pct\ttarget\tcalls\n' >"$work/tries.tsv"
 for d in $delays; do
 	for t in $(seq 1 "$tries"); do
-		r=$work/runs/d$d-t$t
-		"$build/nsapi-bench" "${bench_args[@]}" --inject "$sc:$d" \
-			--results "$r" "${pats[@]}" >"$work/bench.txt" 2>&1
-		rc=$?
+		r=$work/runs/d$d-t$t rc=0
+		if [ -n "$from" ]; then
+			r=$from/d$d-t$t
+			[ -d "$r" ] || die "--from: no $r"
+		else
+			"$build/nsapi-bench" "${bench_args[@]}" --inject "$sc:$d" \
+				--results "$r" "${pats[@]}" >"$work/bench.txt" 2>&1
+			rc=$?
+		fi
 		if [ $rc -ne 0 ]; then
 			line=$(grep -m1 'nsapi-bench:' "$work/bench.txt")
 			[ $rc -eq 4 ] && { echo "nsapi-power: skipped: ${line#nsapi-bench: }" >&2; exit 4; }
@@ -109,13 +118,14 @@ for d in $delays; do
 			{ print d, t, $1, $2, $3, $4, $5, $6, $7, $8, $9,
 			  (index($1, sc) > 0), (($1 in calls) ? calls[$1] : "") }' \
 			<(printf '%s\n' "$calls") "$work/cmp.tsv" >>"$work/tries.tsv"
-		[ $keep = 1 ] || rm -rf "$r"
+		[ $keep = 1 ] || [ -n "$from" ] || rm -rf "$r"
 		printf '  POWER   delay %5s ns, try %2d/%d: %s slower, %s faster (%ds)\n' "$d" "$t" "$tries" \
 			"$(grep -c $'\tslower$' <(cut -f1-8 "$work/cmp.tsv"))" \
 			"$(grep -c $'\tfaster$' <(cut -f1-8 "$work/cmp.tsv"))" $(($(date +%s) - start))
 	done
 done
-[ $keep = 1 ] && mv "$work/runs" "$out/runs.$$"
+[ $keep = 1 ] && [ -z "$from" ] && mv "$work/runs" "$out/runs.$$" &&
+	echo "runs kept in $out/runs.$$"
 
 # Per benchmark and delay: detection rate under the rule (threshold, alpha
 # as given) and under thresholds 0 and 5% (p < alpha/m alone, or with a

@@ -25,3 +25,11 @@ $(BUILD)/nsapi-inject: bench/inject_loader.c $(INJECT_OUT)/inject.skel.h
 	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -I$(INJECT_OUT) -o $@ $< -lbpf -lm
 
 endif
+
+# A small power check (bench/check-power.sh): skipped, with the reason,
+# where the injection cannot run.
+CHECK_STEPS += check-bench-power
+.PHONY: check-bench-power
+check-bench-power: $(BUILD)/nsapi-bench $(BUILD)/nsapi-compare \
+		$(BUILD)/nsapi-power $(if $(TRACE_MISSING),,$(BUILD)/nsapi-inject)
+	$(Q)bench/check-power.sh $(BUILD)
