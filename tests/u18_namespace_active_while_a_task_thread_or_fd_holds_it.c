@@ -320,6 +320,8 @@ TEST(bind_mount_keeps_it_on_the_file_system_but_inactive)
 		close(up[0]);
 		close(go[1]);
 		close(report[0]);
+		/* The holder must see its release pipe close. */
+		close(release);
 		bind_mounter(h, up[1], go[0], report[1]);
 	}
 	close(up[1]);
@@ -329,6 +331,7 @@ TEST(bind_mount_keeps_it_on_the_file_system_but_inactive)
 		EXPECT_EQ(0, holder_stop(h, release));
 		h = -1;
 		EXPECT_STATE(0, &uts, "uts held by a bind mount only");
+		EXPECT_EQ(0, sync_send(go[1]));
 	}
 	close(go[1]);
 	close(up[0]);
