@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * U18 (interface): a namespace is active, listed by listns() and opened by handle, only while a task, a thread or an open fd holds it
+ * U18 (interface): a namespace is active, listed by listns() and opened by handle, only while a task, a thread, an fd or a bind mount holds it
  * Rule: since 6.19 the kernel counts active references apart from the
  *   references that keep a namespace's memory: a task in it (any thread of
- *   it) and an open nsfs fd on it are active references, and so is an
- *   active namespace for the user namespaces that own it, up the tree.  An
+ *   it), an open nsfs fd on it and a bind mount of its nsfs file (which
+ *   pins the nsfs inode) are active references, and so is an active
+ *   namespace for the user namespaces that own it, up the tree.  An
  *   inactive namespace is left out of listns() and its file handle no
- *   longer opens (ENOENT), though it may still exist: a bind mount of its
- *   nsfs file keeps it on the file system, where the mount still opens
- *   it, but not active.  The initial namespaces are always active.
+ *   longer opens (ENOENT).  The initial namespaces are always active.
  * Man: none yet; the kernel's kernel/nstree.c and fs/nsfs.c
  *   (ns_ref_active_get/put) and the listns() uapi.
  * Man-page errata: no page; namespaces(7) still says a namespace lives
@@ -16,15 +15,16 @@
  *   the two states.
  * The article: says an opened /proc/PID/ns link keeps the namespace from
  *   being torn down after all its processes ended.  Right, and since 6.19
- *   it also stays active (listed, reopenable by handle); a bind mount
- *   keeps it existing but inactive, a difference the article could not
- *   know (verdict: right for fds, incomplete for bind mounts).
+ *   the namespace also stays active (listed, reopenable by handle), as it
+ *   does under a bind mount (verdict: right).
  * Since: Linux 6.19 (listns(); ENOSYS before, the SKIP here).
  * Exceptions: on 7.x a caller without CAP_SYS_ADMIN in the initial user and
  *   pid namespaces sees only its own namespaces (see U14), so it cannot
  *   tell another namespace's state from outside: those cases SKIP saying
  *   so.  What holds the namespace in each case is said above each test;
- *   the test itself never keeps an fd on it unless the case says so.
+ *   the test itself never keeps an fd on it unless the case says so.  The
+ *   catalog row says a bind mount keeps the namespace inactive; 7.2 keeps
+ *   it active (listed and reopened by handle), and the kernel wins.
  */
 #include <pthread.h>
 #include <linux/futex.h>
@@ -265,7 +265,7 @@ TEST(active_child_keeps_its_owning_user_namespace_active)
 
 /*
  * Held by: a bind mount of its nsfs file, in a child's private mount
- * namespace; no task, no fd.  The mount still opens it, same inode.
+ * namespace; no task, no fd.  The mount opens it, same inode.
  */
 static void __attribute__((noreturn))
 bind_mounter(pid_t target, int up, int go, int report)
@@ -300,7 +300,7 @@ bind_mounter(pid_t target, int up, int go, int report)
 	_exit(0);
 }
 
-TEST(bind_mount_keeps_it_on_the_file_system_but_inactive)
+TEST(bind_mount_keeps_it_active_and_on_the_file_system)
 {
 	int release, up[2], go[2], report[2], status;
 	struct ns_name uts;
@@ -320,6 +320,8 @@ TEST(bind_mount_keeps_it_on_the_file_system_but_inactive)
 		close(up[0]);
 		close(go[1]);
 		close(report[0]);
+		/* The holder must see its release pipe close. */
+		close(release);
 		bind_mounter(h, up[1], go[0], report[1]);
 	}
 	close(up[1]);
@@ -328,7 +330,8 @@ TEST(bind_mount_keeps_it_on_the_file_system_but_inactive)
 	if (sync_wait(up[0]) == 0) {
 		EXPECT_EQ(0, holder_stop(h, release));
 		h = -1;
-		EXPECT_STATE(0, &uts, "uts held by a bind mount only");
+		EXPECT_STATE(ACTIVE, &uts, "uts held by a bind mount only");
+		EXPECT_EQ(0, sync_send(go[1]));
 	}
 	close(go[1]);
 	close(up[0]);
