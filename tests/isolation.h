@@ -38,22 +38,41 @@ struct child_result {
 typedef void (*child_fn)(void *arg, int report_fd);
 
 /*
- * Run @fn(@arg, report_fd) in a child made by fork(); it exits 0 when
- * @fn returns.  Returns 0 with the child's status and report in @r, or
- * -errno when no child could be made.
+ * In a child: a missing feature or a refusal by the environment that no
+ * ns_env fact covers (a masked /proc or /sys); the parent SKIPs with
+ * @fmt.
  */
-static inline int run_child(child_fn fn, void *arg, struct child_result *r)
+static inline void __attribute__((format(printf, 2, 3), noreturn))
+child_skip(int report_fd, const char *fmt, ...)
+{
+	char msg[480];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	child_fail(report_fd, "skip: %s", msg);
+}
+
+/*
+ * Run @fn(@arg, report_fd) in a child made by clone(@flags) (0: like
+ * fork()); it exits 0 when @fn returns.  Returns 0 with the child's status
+ * and report in @r, or -errno when no child could be made.
+ */
+static inline int run_clone_child(unsigned long flags, child_fn fn, void *arg,
+				  struct child_result *r)
 {
 	int fds[2];
 	pid_t pid;
 
 	if (open_pipes(fds, NULL))
 		return -errno;
-	pid = fork_child();
+	pid = clone_child(flags);
 	if (pid < 0) {
+		pid = -errno;
 		close(fds[0]);
 		close(fds[1]);
-		return -errno;
+		return pid;
 	}
 	if (pid == 0) {
 		close(fds[0]);
@@ -67,9 +86,14 @@ static inline int run_child(child_fn fn, void *arg, struct child_result *r)
 	return 0;
 }
 
+static inline int run_child(child_fn fn, void *arg, struct child_result *r)
+{
+	return run_clone_child(0, fn, arg, r);
+}
+
 /*
  * The child's result: SKIP when it reported a refusal the environment
- * explains, else the child must have exited 0.
+ * explains or a reason to skip, else the child must have exited 0.
  */
 #define CHILD_RESULT_OK(r) CHILD_RESULT_OK_OR(return, r)
 #define CHILD_RESULT_OK_OR(statement, r)                                   \
@@ -77,21 +101,27 @@ static inline int run_child(child_fn fn, void *arg, struct child_result *r)
 		int __call, __flag, __err;                                 \
 		if (sscanf((r)->msg, "refused %d %d %d", &__call, &__flag, \
 			   &__err) == 3)                                   \
-			SKIP_IF_ENV_EXPLAINS(statement, __call, __flag, \
-					     __err);                 \
+			SKIP_IF_ENV_EXPLAINS(statement, __call, __flag,    \
+					     __err);                       \
+		if (!strncmp((r)->msg, "skip: ", 6))                       \
+			SKIP(statement, "%s", (r)->msg + 6);               \
 		ASSERT_EQ(0, (r)->status)                                  \
 		TH_LOG("child: %s", (r)->msg[0] ? (r)->msg : "(no report)"); \
 	} while (0)
 
-/* run_child() and CHILD_RESULT_OK in one. */
-#define RUN_CHILD_OK(fn, arg)                                          \
-	do {                                                           \
-		struct child_result __r;                               \
-		int __ret = run_child(fn, arg, &__r);                  \
-		ASSERT_EQ(0, __ret)                                    \
-		TH_LOG("fork: %s", strerror(-__ret));                  \
-		CHILD_RESULT_OK(&__r);                                 \
+/* run_clone_child() and CHILD_RESULT_OK in one. */
+#define RUN_CLONE_CHILD_OK(flags, fn, arg)                                 \
+	do {                                                               \
+		struct child_result __r;                                   \
+		int __ret = run_clone_child(flags, fn, arg, &__r);         \
+		if (__ret)                                                 \
+			SKIP_IF_ENV_EXPLAINS(return, NS_CALL_CLONE, flags, \
+					     -__ret);                      \
+		ASSERT_EQ(0, __ret)                                        \
+		TH_LOG("clone(%s): %s", #flags, strerror(-__ret));         \
+		CHILD_RESULT_OK(&__r);                                     \
 	} while (0)
+#define RUN_CHILD_OK(fn, arg) RUN_CLONE_CHILD_OK(0, fn, arg)
 
 /* unshare(@flags) in the test's own process: SKIP when explained. */
 #define UNSHARE_OR_SKIP(flags)                                          \
