@@ -36,15 +36,19 @@ struct name_value {
 };
 
 static const struct name_value syscalls[] = {
+	{ "bind", __NR_bind },
 	{ "capset", __NR_capset },
 	{ "chroot", __NR_chroot },
 	{ "clone", __NR_clone },
 	{ "clone3", __NR_clone3 },
+	{ "clock_gettime", __NR_clock_gettime },
 	{ "getsockopt", __NR_getsockopt },
 	{ "ioctl", __NR_ioctl },
 	{ "fstat", __NR_fstat },
+	{ "kill", __NR_kill },
 	{ "lstat", __NR_lstat },
 	{ "mount", __NR_mount },
+	{ "mq_open", __NR_mq_open },
 	{ "name_to_handle_at", __NR_name_to_handle_at },
 	{ "newfstatat", __NR_newfstatat },
 	{ "open_by_handle_at", __NR_open_by_handle_at },
@@ -56,6 +60,7 @@ static const struct name_value syscalls[] = {
 	{ "setdomainname", __NR_setdomainname },
 	{ "setgroups", __NR_setgroups },
 	{ "setns", __NR_setns },
+	{ "shmget", __NR_shmget },
 	{ "socket", __NR_socket },
 	{ "stat", __NR_stat },
 	{ "statx", __NR_statx },

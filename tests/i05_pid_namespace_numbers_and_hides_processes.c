@@ -93,6 +93,10 @@ static void list_proc_inside(void *arg, int report)
 	pid_t m;
 
 	(void)arg;
+	/* Only a real child, init of its namespace, may touch mounts. */
+	if (getpid() != 1)
+		child_fail(report, "not init of a new pid namespace (pid %d)",
+			   getpid());
 	if (make_mounts_private())
 		child_fail(report, "making mounts private: %s",
 			   strerror(errno));

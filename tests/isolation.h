@@ -11,6 +11,30 @@
 #include "common.h"
 
 /*
+ * unshare(@flags), then proof by inode that every type asked for changed
+ * (for pid and time the *_for_children entry): a call that returned 0 and
+ * did nothing must not let a test mount on the host's mount table.
+ * Returns 0, -errno of unshare(), or -ENOTRECOVERABLE (nothing changed).
+ */
+static inline int unshare_checked(int flags)
+{
+	struct ns_snapshot before, after;
+	uint32_t want = 0, changed;
+
+	for (size_t i = 0; i < NS_COUNT; i++)
+		if (flags & ns_types[i].flag)
+			want |= 1U << i;
+	if (ns_snapshot_take(&before))
+		return -errno;
+	if (sys_unshare(flags))
+		return -errno;
+	if (ns_snapshot_take(&after))
+		return -errno;
+	changed = ns_snapshot_diff_mask(&before, &after);
+	return (changed & want) == want ? 0 : -ENOTRECOVERABLE;
+}
+
+/*
  * In a child: @call for CLONE_NEW* @flag failed with @err.  Children
  * cannot SKIP; the parent reads this line and applies
  * SKIP_IF_ENV_EXPLAINS (CHILD_RESULT_OK below).
@@ -23,11 +47,16 @@ child_refused(int report_fd, enum ns_call call, int flag, int err,
 		   what, strerror(err));
 }
 
-/* unshare(@flags) in a child, or report the refusal and exit. */
+/* unshare_checked(@flags) in a child, or report the refusal and exit. */
 static inline void child_unshare(int report_fd, int flags, const char *what)
 {
-	if (sys_unshare(flags))
-		child_refused(report_fd, NS_CALL_UNSHARE, flags, errno, what);
+	int ret = unshare_checked(flags);
+
+	if (ret == -ENOTRECOVERABLE)
+		child_fail(report_fd, "%s returned 0 but changed no namespace",
+			   what);
+	if (ret)
+		child_refused(report_fd, NS_CALL_UNSHARE, flags, -ret, what);
 }
 
 struct child_result {
@@ -124,29 +153,37 @@ static inline int run_child(child_fn fn, void *arg, struct child_result *r)
 #define RUN_CHILD_OK(fn, arg) RUN_CLONE_CHILD_OK(0, fn, arg)
 
 /* unshare(@flags) in the test's own process: SKIP when explained. */
-#define UNSHARE_OR_SKIP(flags)                                          \
-	do {                                                            \
-		if (sys_unshare(flags)) {                               \
-			int __e = errno;                                \
-			SKIP_IF_ENV_EXPLAINS(return, NS_CALL_UNSHARE,   \
-					     flags, __e);               \
-			ASSERT_EQ(0, -__e)                              \
-			TH_LOG("unshare(%s): %s", #flags, strerror(__e)); \
-		}                                                       \
+#define UNSHARE_OR_SKIP(flags)                                            \
+	do {                                                              \
+		int __r = unshare_checked(flags);                         \
+		if (__r && __r != -ENOTRECOVERABLE)                       \
+			SKIP_IF_ENV_EXPLAINS(return, NS_CALL_UNSHARE, flags, \
+					     -__r);                       \
+		ASSERT_EQ(0, __r)                                         \
+		TH_LOG("unshare(%s): %s", #flags,                         \
+		       __r == -ENOTRECOVERABLE ?                          \
+			       "returned 0, no namespace changed" :       \
+			       strerror(-__r));                           \
 	} while (0)
 
 /*
  * In the caller's own, new mount namespace: every mount private, then a
  * fresh tmpfs on @dir, so that nothing the test mounts reaches the host.
- * Returns 0 or -errno.
+ * Returns 0 or -errno (ENOTRECOVERABLE: mount() returned 0 but @dir is
+ * still the same file system).
  */
 static inline int private_tmpfs(const char *dir)
 {
 	int ret = make_mounts_private();
+	struct stat before, after;
 
 	if (ret)
 		return ret;
-	return mount("nsapi", dir, "tmpfs", 0, "mode=0755") ? -errno : 0;
+	if (stat(dir, &before) ||
+	    mount("nsapi", dir, "tmpfs", 0, "mode=0755") || stat(dir, &after))
+		return -errno;
+	/* A mount() that did nothing must not let the test write the host's. */
+	return before.st_dev != after.st_dev ? 0 : -ENOTRECOVERABLE;
 }
 
 /* Whether @path is the root of a mount other than its parent directory's. */
