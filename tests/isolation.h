@@ -10,12 +10,40 @@
 
 #include "common.h"
 
-/* unshare(@flags) in a child, or report the refusal and exit. */
-static inline void child_unshare(int report_fd, int flags,
-				 const char *what __attribute__((unused)))
+/*
+ * unshare(@flags), then proof by inode that every type asked for changed
+ * (for pid and time the *_for_children entry): a call that returned 0 and
+ * did nothing must not let a test mount on the host's mount table.
+ * Returns 0, -errno of unshare(), or -ENOTRECOVERABLE (nothing changed).
+ */
+static inline int unshare_checked(int flags)
 {
+	struct ns_snapshot before, after;
+	uint32_t want = 0, changed;
+
+	for (size_t i = 0; i < NS_COUNT; i++)
+		if (flags & ns_types[i].flag)
+			want |= 1U << i;
+	if (ns_snapshot_take(&before))
+		return -errno;
 	if (sys_unshare(flags))
-		child_refused(report_fd, NS_CALL_UNSHARE, flags, errno);
+		return -errno;
+	if (ns_snapshot_take(&after))
+		return -errno;
+	changed = ns_snapshot_diff_mask(&before, &after);
+	return (changed & want) == want ? 0 : -ENOTRECOVERABLE;
+}
+
+/* unshare_checked(@flags) in a child, or report the refusal and exit. */
+static inline void child_unshare(int report_fd, int flags, const char *what)
+{
+	int ret = unshare_checked(flags);
+
+	if (ret == -ENOTRECOVERABLE)
+		child_fail(report_fd, "%s returned 0 but changed no namespace",
+			   what);
+	if (ret)
+		child_refused(report_fd, NS_CALL_UNSHARE, flags, -ret);
 }
 
 struct child_result {
@@ -26,22 +54,41 @@ struct child_result {
 typedef void (*child_fn)(void *arg, int report_fd);
 
 /*
- * Run @fn(@arg, report_fd) in a child made by fork(); it exits 0 when
- * @fn returns.  Returns 0 with the child's status and report in @r, or
- * -errno when no child could be made.
+ * In a child: a missing feature or a refusal by the environment that no
+ * ns_env fact covers (a masked /proc or /sys); the parent SKIPs with
+ * @fmt.
  */
-static inline int run_child(child_fn fn, void *arg, struct child_result *r)
+static inline void __attribute__((format(printf, 2, 3), noreturn))
+child_skip(int report_fd, const char *fmt, ...)
+{
+	char msg[480];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	child_fail(report_fd, "skip: %s", msg);
+}
+
+/*
+ * Run @fn(@arg, report_fd) in a child made by clone(@flags) (0: like
+ * fork()); it exits 0 when @fn returns.  Returns 0 with the child's status
+ * and report in @r, or -errno when no child could be made.
+ */
+static inline int run_clone_child(unsigned long flags, child_fn fn, void *arg,
+				  struct child_result *r)
 {
 	int fds[2];
 	pid_t pid;
 
 	if (open_pipes(fds, NULL))
 		return -errno;
-	pid = fork_child();
+	pid = clone_child(flags);
 	if (pid < 0) {
+		pid = -errno;
 		close(fds[0]);
 		close(fds[1]);
-		return -errno;
+		return pid;
 	}
 	if (pid == 0) {
 		close(fds[0]);
@@ -55,52 +102,71 @@ static inline int run_child(child_fn fn, void *arg, struct child_result *r)
 	return 0;
 }
 
+static inline int run_child(child_fn fn, void *arg, struct child_result *r)
+{
+	return run_clone_child(0, fn, arg, r);
+}
+
 /*
  * The child's result: SKIP when it reported a refusal the environment
- * explains, else the child must have exited 0.
+ * explains or a reason to skip, else the child must have exited 0.
  */
 #define CHILD_RESULT_OK(r) CHILD_RESULT_OK_OR(return, r)
 #define CHILD_RESULT_OK_OR(statement, r)                                     \
 	do {                                                                 \
 		SKIP_IF_CHILD_EXPLAINED(statement, (r)->msg);                \
+		if (!strncmp((r)->msg, "skip: ", 6))                         \
+			SKIP(statement, "%s", (r)->msg + 6);                 \
 		ASSERT_EQ(0, (r)->status)                                    \
 		TH_LOG("child: %s", (r)->msg[0] ? (r)->msg : "(no report)"); \
 	} while (0)
 
-/* run_child() and CHILD_RESULT_OK in one. */
-#define RUN_CHILD_OK(fn, arg)                         \
-	do {                                          \
-		struct child_result __r;              \
-		int __ret = run_child(fn, arg, &__r); \
-		ASSERT_EQ(0, __ret)                   \
-		TH_LOG("fork: %s", strerror(-__ret)); \
-		CHILD_RESULT_OK(&__r);                \
+/* run_clone_child() and CHILD_RESULT_OK in one. */
+#define RUN_CLONE_CHILD_OK(flags, fn, arg)                                 \
+	do {                                                               \
+		struct child_result __r;                                   \
+		int __ret = run_clone_child(flags, fn, arg, &__r);         \
+		if (__ret)                                                 \
+			SKIP_IF_ENV_EXPLAINS(return, NS_CALL_CLONE, flags, \
+						   -__ret);                \
+		ASSERT_EQ(0, __ret)                                        \
+		TH_LOG("clone(%s): %s", #flags, strerror(-__ret));         \
+		CHILD_RESULT_OK(&__r);                                     \
 	} while (0)
+#define RUN_CHILD_OK(fn, arg) RUN_CLONE_CHILD_OK(0, fn, arg)
 
 /* unshare(@flags) in the test's own process: SKIP when explained. */
 #define UNSHARE_OR_SKIP(flags)                                               \
 	do {                                                                 \
-		if (sys_unshare(flags)) {                                    \
-			int __e = errno;                                     \
+		int __r = unshare_checked(flags);                            \
+		if (__r && __r != -ENOTRECOVERABLE)                          \
 			SKIP_IF_ENV_EXPLAINS(return, NS_CALL_UNSHARE, flags, \
-						   __e);                     \
-			ASSERT_EQ(0, -__e)                                   \
-			TH_LOG("unshare(%s): %s", #flags, strerror(__e));    \
-		}                                                            \
+						   -__r);                    \
+		ASSERT_EQ(0, __r)                                            \
+		TH_LOG("unshare(%s): %s", #flags,                            \
+		       __r == -ENOTRECOVERABLE ?                             \
+			       "returned 0, no namespace changed" :          \
+			       strerror(-__r));                              \
 	} while (0)
 
 /*
  * In the caller's own, new mount namespace: every mount private, then a
  * fresh tmpfs on @dir, so that nothing the test mounts reaches the host.
- * Returns 0 or -errno.
+ * Returns 0 or -errno (ENOTRECOVERABLE: mount() returned 0 but @dir is
+ * still the same file system).
  */
 static inline int private_tmpfs(const char *dir)
 {
 	int ret = make_mounts_private();
+	struct stat before, after;
 
 	if (ret)
 		return ret;
-	return mount("nsapi", dir, "tmpfs", 0, "mode=0755") ? -errno : 0;
+	if (stat(dir, &before) ||
+	    mount("nsapi", dir, "tmpfs", 0, "mode=0755") || stat(dir, &after))
+		return -errno;
+	/* A mount() that did nothing must not let the test write the host's. */
+	return before.st_dev != after.st_dev ? 0 : -ENOTRECOVERABLE;
 }
 
 /* Whether @path is the root of a mount other than its parent directory's. */
