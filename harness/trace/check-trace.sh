@@ -110,15 +110,17 @@ fi
 # once, and some must have gone through the map.
 overflow_check() {
 	local dir work=$build/trace/trace-overhead procs=4 calls=2000 want got
-	local tracer_pid fit rc=0
+	local tracer_pid fit rc=0 try=$1
 	dir=$(mktemp -d)
 	mkfifo "$dir/ready"
 	"$tracer" --json -c nsapi-overhead --slots 1 --ready-fd 3 \
 		3>"$dir/ready" >"$dir/out" 2>"$dir/err" &
 	tracer_pid=$!
 	head -c1 "$dir/ready" >/dev/null
-	for _ in $(seq $procs); do
-		"$work" unshare-uts $calls 1 >/dev/null &
+	# Spread over the CPUs, so that calls overlap also on a loaded machine
+	# (unpinned, under load 26 on 2 CPUs, none did in three runs).
+	for i in $(seq $procs); do
+		taskset -c $((i % $(nproc))) "$work" unshare-uts $calls 1 >/dev/null &
 	done
 	wait $(jobs -p | grep -vx "$tracer_pid")
 	kill -INT "$tracer_pid"
@@ -127,18 +129,25 @@ overflow_check() {
 	want=$((procs * (calls / 10 + 1 + calls)))
 	got=$(grep -c '"syscall":"unshare","flags":"CLONE_NEWUTS".*"ret":0,' "$dir/out")
 	fit=$(sed -n 's/^nsapi trace: \([0-9]*\) calls did not fit.*/\1/p' "$dir/err")
-	# On one CPU two calls may never overlap; on two or more they do.
+	# On one CPU two calls may never overlap; on two or more they do, but
+	# on a loaded machine not in every run: none is tried again (3 runs).
+	if [ "$rc" = 0 ] && [ "$got" = "$want" ] && [ "$fit" = 0 ] &&
+		[ "$(nproc)" -gt 1 ] && [ "$try" -lt 3 ]; then
+		rm -rf "$dir"
+		overflow_check $((try + 1))
+		return
+	fi
 	if [ "$rc" != 0 ] || [ "$got" != "$want" ] || [ -z "$fit" ] ||
 		{ [ "$fit" = 0 ] && [ "$(nproc)" -gt 1 ]; }; then
 		echo "check-trace: --slots 1: tracer exit $rc, $got of $want calls reported, ${fit:-?} through the overflow map (want 0, all, > 0):" >&2
 		cat "$dir/err" >&2
 		fail=1
 	else
-		echo "  --slots 1: $got of $want calls of $procs processes reported, $fit through the overflow map"
+		echo "  --slots 1: $got of $want calls of $procs processes reported, $fit through the overflow map (run $try)"
 	fi
 	rm -rf "$dir"
 }
-[ $can_trace = 0 ] || overflow_check
+[ $can_trace = 0 ] || overflow_check 1
 
 # As root: the test passes; it may skip only when tracing is unavailable
 # here, which the tracer itself must confirm.

@@ -820,11 +820,15 @@ static __always_inline bool key_eq(const struct hist_key *a,
 
 /*
  * Count @dur in the call's histogram.  A slot is claimed (used 0 -> 2),
- * written, then published (used = 1), all atomically: another program on
- * this CPU (syscall tracepoints may be preemptible) sees a claimed slot
- * as another key's and probes on; user space merges duplicates.
+ * written, then published (used = 1), atomically: another program on this
+ * CPU (syscall tracepoints may be preemptible) sees a claimed slot as
+ * another key's and probes on; user space merges duplicates.  @single: only
+ * one program updates the table (btf mode's exit), whose runs never
+ * overlap on a CPU, so the counts need no atomics; perf mode's four exit
+ * programs might, and use them.
  */
-static __always_inline void hist_add(const struct start *s, long ret, __u64 dur)
+static __always_inline void hist_add(const struct start *s, long ret, __u64 dur,
+				     bool single)
 {
 	struct hist_key k = {
 		.flags = s->flags,
@@ -861,9 +865,15 @@ static __always_inline void hist_add(const struct start *s, long ret, __u64 dur)
 		}
 		if (!key_eq(&v->key, &k))
 			continue;
-		__sync_fetch_and_add(&v->count, 1);
-		__sync_fetch_and_add(&v->sum_ns, dur);
-		__sync_fetch_and_add(&v->buckets[b], 1);
+		if (single) {
+			v->count++;
+			v->sum_ns += dur;
+			v->buckets[b]++;
+		} else {
+			__sync_fetch_and_add(&v->count, 1);
+			__sync_fetch_and_add(&v->sum_ns, dur);
+			__sync_fetch_and_add(&v->buckets[b], 1);
+		}
 		return;
 	}
 	__sync_fetch_and_add(&hist_lost, 1);
@@ -903,7 +913,9 @@ static __always_inline int on_exit(long nr, long ret, bool direct)
 	}
 	now = bpf_ktime_get_ns();
 	if (aggregate) {
-		hist_add(s, ret, now - s->ts_ns);
+		/* btf: one exit program, which the kernel never runs twice at
+		 * once on a CPU (recursion protection): plain adds. */
+		hist_add(s, ret, now - s->ts_ns, direct);
 		goto free;
 	}
 	out = bpf_ringbuf_reserve(&events, sizeof(*out), 0);

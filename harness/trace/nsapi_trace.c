@@ -962,6 +962,14 @@ static void print_hists(struct nsapi_trace *skel)
 			strerror(errno));
 		return;
 	}
+	if (env.interval_sec && !env.json) {
+		time_t t = time(NULL);
+		struct tm tm;
+		char ts[16];
+
+		strftime(ts, sizeof(ts), "%H:%M:%S", localtime_r(&t, &tm));
+		printf("\n--- %s: since tracing started\n", ts);
+	}
 	if (!nr_merged && !env.json)
 		puts("no calls traced");
 	for (unsigned int i = 0; i < nr_merged; i++)

@@ -40,7 +40,7 @@ dir=$(mktemp -d)
 tracer_pid=
 # Whatever stops the script, no tracer stays attached.
 cleanup() {
-	[ -z "$tracer_pid" ] || kill -INT "$tracer_pid" 2>/dev/null || true
+	[ -z "$tracer_pid" ] || kill -TERM "$tracer_pid" 2>/dev/null || true
 	[ -z "$tracer_pid" ] || wait "$tracer_pid" 2>/dev/null || true
 	rm -rf "$dir"
 }
@@ -95,8 +95,10 @@ start_bpftrace() {
 	exit 1
 }
 
+# SIGTERM: a command started with & by a script ignores SIGINT, and
+# bpftrace 0.17 then never stops (both tracers end on SIGTERM as on ^C).
 stop_tracer() {
-	kill -INT "$tracer_pid"
+	kill -TERM "$tracer_pid"
 	wait "$tracer_pid" || true
 	tracer_pid=
 }
