@@ -266,6 +266,7 @@ TEST(a_refused_part_leaves_every_namespace_unchanged)
 
 	REQUIRE_NS_ADMIN();
 	REQUIRE_PIDFD_SETNS();
+	REQUIRE_NS_TYPE(ns_by_flag(CLONE_NEWNET));
 
 	ASSERT_EQ(0, pipe2(report, O_CLOEXEC));
 	fflush(NULL);

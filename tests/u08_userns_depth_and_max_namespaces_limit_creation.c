@@ -53,6 +53,7 @@ TEST(user_namespaces_nest_33_deep_then_enospc)
 	struct stat before, after;
 	int depth, err;
 
+	REQUIRE_NS_TYPE(ns_by_flag(CLONE_NEWUSER));
 	ASSERT_EQ(0, ns_stat(0, "user", &before));
 	depth = nest_user_namespaces(&err);
 	if (depth == 0)

@@ -105,8 +105,9 @@ while kill -0 "$qemu" 2>/dev/null; do
 		result=timeout
 		break
 	fi
-	# A halted decompressor never exits qemu: stop it after a grace second.
-	if grep -a -q -e '-- System halted' "$console"; then
+	# A halted decompressor, or a kernel without ACPI that halts instead of
+	# powering off, never exits qemu: stop it after a grace second.
+	if grep -a -q -e '-- System halted' -e 'Power off not available: System halted' "$console"; then
 		if [ -n "$halted_at" ] && [ $((SECONDS - halted_at)) -ge 1 ]; then
 			stop_qemu
 			break

@@ -173,7 +173,7 @@ for label in icount tcg kvm native; do
 	fi
 	if [ -x "$build/nsapi-plot" ] && command -v gnuplot >/dev/null; then
 		mkdir -p "$results/matrix/plots/$label"
-		if (cd "$stage/$label" && "$build/nsapi-plot" --out "$results/matrix/plots/$label" "${sets[@]}") \
+		if (cd "$stage/$label" && "$build/nsapi-plot" --cdf setns/uts --out "$results/matrix/plots/$label" "${sets[@]}") \
 			>"$stage/plot-$label.log" 2>&1; then
 			figs=()
 			for fig in medians cdf mount_sweep conc; do
