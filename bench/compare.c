@@ -464,8 +464,10 @@ static void print_row(const struct cfg *c, const struct series *a,
 	       v->ratio, v->lo, v->hi, v->p, v->word);
 	if (c->tsv)
 		printf("\t%.1f\t%d\n", v->hide * 100, v->paired);
-	else if (!strcmp(v->word, "same"))
+	else if (!strcmp(v->word, "same") && v->hide < 10)
 		printf(", could hide +%.0f%%\n", v->hide * 100);
+	else if (!strcmp(v->word, "same"))
+		printf(", could hide more than +1000%%\n");
 	else
 		putchar('\n');
 }
