@@ -13,6 +13,7 @@ BENCH_SRCS := \
 	bench/ns_types.c \
 	bench/output_json.c \
 	bench/output_tsv.c \
+	bench/refusal.c \
 	bench/registry.c \
 	bench/report.c \
 	bench/stats.c \
@@ -26,7 +27,7 @@ COMPARE_SRCS := \
 	bench/compare.c \
 	bench/paired.c \
 	bench/stats.c
-BENCH_HDRS := $(wildcard bench/*.h) harness/ns_uapi.h
+BENCH_HDRS := $(wildcard bench/*.h) harness/ns_uapi.h tests/ns_env.h
 
 PROGS += $(BUILD)/nsapi-bench $(BUILD)/nsapi-compare $(BUILD)/nsapi-plot \
 	$(BUILD)/nsapi-power
@@ -47,7 +48,7 @@ $(BUILD)/static/nsapi-bench: $(BENCH_SRCS) $(BENCH_HDRS)
 $(BUILD)/nsapi-compare: $(COMPARE_SRCS) $(BENCH_HDRS)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ $(COMPARE_SRCS) $(BENCH_LDLIBS)
+	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ $(COMPARE_SRCS) $(BENCH_LDLIBS) -lz
 
 $(BUILD)/nsapi-plot: bench/plot.sh
 	@mkdir -p $(@D)
@@ -91,7 +92,7 @@ $(BUILD)/san/nsapi-bench: $(BENCH_SRCS) $(BENCH_HDRS)
 $(BUILD)/san/nsapi-compare: $(COMPARE_SRCS) $(BENCH_HDRS)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@ (asan+ubsan)")
-	$(Q)$(CC) $(BENCH_CFLAGS) -O1 $(SAN_FLAGS) -o $@ $(COMPARE_SRCS) $(BENCH_LDLIBS)
+	$(Q)$(CC) $(BENCH_CFLAGS) -O1 $(SAN_FLAGS) -o $@ $(COMPARE_SRCS) $(BENCH_LDLIBS) -lz
 
 $(BUILD)/san/nsapi-plot: bench/plot.sh
 	@mkdir -p $(@D)

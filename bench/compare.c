@@ -17,6 +17,7 @@
  * with 80% power given this comparison's spread.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -30,6 +31,7 @@
 #include <unistd.h>
 
 #include <json-c/json.h>
+#include <zlib.h>
 
 #include "paired.h"
 #include "stats.h"
@@ -86,10 +88,25 @@ static void die(const char *fmt, ...)
 	exit(2);
 }
 
+/* DIR/NAME or DIR/NAME.gz (a matrix run directory keeps bench.json.gz). */
+static bool exists_plain_or_gz(char *path, size_t len, const char *dir,
+			       const char *name)
+{
+	snprintf(path, len, "%s/%s", dir, name);
+	if (!access(path, F_OK))
+		return true;
+	snprintf(path, len, "%s/%s.gz", dir, name);
+	return !access(path, F_OK);
+}
+
+/* A result file larger than this is refused rather than read. */
+#define MAX_FILE_BYTES (256L << 20)
+
 static void resolve(const char *arg, char *path, size_t len)
 {
 	struct stat st;
 	struct utsname u;
+	char sub[PATH_MAX];
 
 	if (stat(arg, &st))
 		die("%s: %s", arg, strerror(errno));
@@ -97,23 +114,96 @@ static void resolve(const char *arg, char *path, size_t len)
 		snprintf(path, len, "%s", arg);
 		return;
 	}
-	snprintf(path, len, "%s/bench.json", arg);
-	if (!access(path, F_OK))
+	if (exists_plain_or_gz(path, len, arg, "bench.json"))
 		return;
 	uname(&u);
-	snprintf(path, len, "%s/%s/bench.json", arg, u.release);
-	if (access(path, F_OK))
-		die("%s: no bench.json in it (nor in %s/)", arg, u.release);
+	snprintf(sub, sizeof(sub), "%s/%s", arg, u.release);
+	if (!exists_plain_or_gz(path, len, sub, "bench.json"))
+		die("%s: no bench.json or bench.json.gz in it (nor in %s/)",
+		    arg, u.release);
+}
+
+/* Decompressed results larger than this are refused (a gzip bomb). */
+#define GZIP_MAX_BYTES (256u << 20)
+
+static bool is_gzip(const char *path)
+{
+	unsigned char magic[2] = { 0, 0 };
+	FILE *f = fopen(path, "re");
+	size_t got;
+
+	if (!f)
+		return false;
+	got = fread(magic, 1, 2, f);
+	fclose(f);
+	return got == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+}
+
+static char *slurp_gzip(const char *path, size_t *len)
+{
+	gzFile g = gzopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+	int got, err;
+
+	if (!g)
+		die("%s: %s", path, strerror(errno ? errno : ENOMEM));
+	do {
+		if (n + 65536 > cap) {
+			cap = cap ? cap * 2 : 1 << 20;
+			if (cap > GZIP_MAX_BYTES)
+				die("%s: more than %u MiB once decompressed",
+				    path, GZIP_MAX_BYTES >> 20);
+			buf = realloc(buf, cap + 1);
+			if (!buf)
+				die("%s: out of memory", path);
+		}
+		got = gzread(g, buf + n, (unsigned int)(cap - n));
+		if (got < 0)
+			die("%s: gzip: %s", path, gzerror(g, &err));
+		n += (size_t)got;
+	} while (got > 0);
+	gzclose(g);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/*
+ * A regular file of at most MAX_FILE_BYTES, opened without blocking (a FIFO
+ * or a device is refused, never read).
+ */
+static FILE *open_result(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	FILE *f;
+
+	if (fd < 0)
+		die("%s: %s", path, strerror(errno));
+	if (fstat(fd, &st))
+		die("%s: fstat: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		die("%s: not a regular file", path);
+	if (st.st_size > MAX_FILE_BYTES)
+		die("%s: %lld bytes, more than a result file may have (%ld MiB)",
+		    path, (long long)st.st_size, MAX_FILE_BYTES >> 20);
+	f = fdopen(fd, "r");
+	if (!f)
+		die("%s: %s", path, strerror(errno));
+	return f;
 }
 
 static char *slurp(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "re");
+	FILE *f = open_result(path);
 	char *buf = NULL;
 	size_t cap = 0, n = 0, got;
 
-	if (!f)
-		die("%s: %s", path, strerror(errno));
+	if (is_gzip(path)) {
+		fclose(f);
+		return slurp_gzip(path, len);
+	}
 	do {
 		if (n + 65536 > cap) {
 			cap = cap ? cap * 2 : 1 << 20;
@@ -123,6 +213,9 @@ static char *slurp(const char *path, size_t *len)
 		}
 		got = fread(buf + n, 1, cap - n, f);
 		n += got;
+		if (n > (size_t)MAX_FILE_BYTES)
+			die("%s: grew past %ld MiB while read", path,
+			    MAX_FILE_BYTES >> 20);
 	} while (got);
 	if (ferror(f))
 		die("%s: read: %s", path, strerror(errno));
@@ -184,14 +277,22 @@ static void add_samples(struct set *set, struct series *s,
 		if (!s->x)
 			die("out of memory");
 	}
+	if (!k)
+		die("%s: %s: samples_ns is empty", set->path, s->name);
 	for (i = 0; i < k; i++) {
 		struct json_object *v = json_object_array_get_idx(arr, i);
+		double x;
 
 		if (!json_object_is_type(v, json_type_double) &&
 		    !json_object_is_type(v, json_type_int))
 			die("%s: %s: samples_ns[%zu] is not a number",
 			    set->path, s->name, i);
-		s->x[s->n++] = json_object_get_double(v);
+		x = json_object_get_double(v);
+		if (!isfinite(x) || x < 0)
+			die("%s: %s: samples_ns[%zu] is %g, not a finite "
+			    "non-negative number",
+			    set->path, s->name, i, x);
+		s->x[s->n++] = x;
 	}
 	s->len[s->reps++] = (unsigned int)k;
 }

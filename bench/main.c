@@ -41,6 +41,7 @@ struct cli {
 	char sysctl[128], sysctl_value[128];
 	char **patterns;
 	int npatterns;
+	long budget_ms;
 };
 
 static void usage(FILE *out)
@@ -49,6 +50,8 @@ static void usage(FILE *out)
 		"usage: nsapi bench [PATTERN...] [options]\n"
 		"  PATTERN          a glob (fnmatch) or substring of benchmark names\n"
 		"  --quick          short run (about 15 s)\n"
+		"  --budget MS      time per benchmark (1-10000 ms; default 600,\n"
+		"                   --quick 70), warm-up in proportion\n"
 		"  --repetitions N  repetitions per benchmark (1-%d; default 5)\n"
 		"  --cpu N          pin the workers to CPU N\n"
 		"  --results DIR    results root (default $NSAPI_RESULTS or results);\n"
@@ -97,6 +100,7 @@ static void parse(int argc, char **argv, struct cli *c)
 	enum {
 		O_QUICK = 256,
 		O_REPS,
+		O_BUDGET,
 		O_CPU,
 		O_RESULTS,
 		O_TRACE,
@@ -109,6 +113,7 @@ static void parse(int argc, char **argv, struct cli *c)
 	static const struct option opts[] = {
 		{ "quick", no_argument, NULL, O_QUICK },
 		{ "repetitions", required_argument, NULL, O_REPS },
+		{ "budget", required_argument, NULL, O_BUDGET },
 		{ "cpu", required_argument, NULL, O_CPU },
 		{ "results", required_argument, NULL, O_RESULTS },
 		{ "trace", no_argument, NULL, O_TRACE },
@@ -132,6 +137,9 @@ static void parse(int argc, char **argv, struct cli *c)
 		case O_REPS:
 			reps = (int)parse_long(optarg, 1, BENCH_MAX_REPS,
 					       "--repetitions");
+			break;
+		case O_BUDGET:
+			c->budget_ms = parse_long(optarg, 1, 10000, "--budget");
 			break;
 		case O_CPU:
 			c->o.cpu =
@@ -171,6 +179,9 @@ static void parse(int argc, char **argv, struct cli *c)
 	}
 	c->patterns = argv + optind;
 	c->npatterns = argc - optind;
+	for (int i = 0; i < c->npatterns; i++)
+		if (!c->patterns[i][0])
+			die_usage("empty benchmark pattern '%s'", "");
 	if (c->ab && !!c->inject_sc[0] == !!c->sysctl[0])
 		die_usage("%s needs exactly one of --inject and --sysctl",
 			  "--ab");
@@ -181,13 +192,28 @@ static void parse(int argc, char **argv, struct cli *c)
 	c->o.repetitions = reps ? (unsigned int)reps : c->ab ? AB_PAIRS : 5;
 }
 
-/* Budgets that keep the default run under 90 s and --quick under 15 s. */
-static void set_budget(struct bench_opts *o, bool ab)
+/*
+ * Budgets that keep the default run under 90 s and --quick under 15 s;
+ * --budget MS sets the time per benchmark (the matrix's icount guests need
+ * few samples: their figures repeat), the warm-up in the same proportion.
+ */
+static void set_budget(struct bench_opts *o, long budget_ms, bool ab)
 {
 	o->budget_ns = o->quick ? 70000000ull : 600000000ull;
 	/* per repetition; --ab: many pairs, each worker warmed up as --quick */
 	o->warmup_ns = o->quick || ab ? 8000000ull : 40000000ull;
 	o->max_samples = o->quick ? 600 : 2000;
+	if (budget_ms > 0) {
+		o->warmup_ns = o->warmup_ns * (uint64_t)budget_ms * 1000000ull /
+			       o->budget_ns;
+		o->budget_ns = (uint64_t)budget_ms * 1000000ull;
+	}
+}
+
+static bool pattern_matches(const char *p, const char *name)
+{
+	return strpbrk(p, "*?[") ? !fnmatch(p, name, 0) :
+				   strstr(name, p) != NULL;
 }
 
 static bool selected(const struct cli *c, const char *name)
@@ -197,18 +223,33 @@ static bool selected(const struct cli *c, const char *name)
 	if (!c->npatterns)
 		return true;
 	for (i = 0; i < c->npatterns; i++) {
-		const char *p = c->patterns[i];
-
-		if (strpbrk(p, "*?[") ? !fnmatch(p, name, 0) :
-					strstr(name, p) != NULL)
+		if (pattern_matches(c->patterns[i], name))
 			return true;
 	}
 	return false;
 }
 
+/* Every pattern must name some benchmark: a typo is an error, not less. */
+static void check_patterns(const struct cli *c)
+{
+	for (int i = 0; i < c->npatterns; i++) {
+		bool any = false;
+
+		for (size_t g = 0; g < bench_registry_count && !any; g++)
+			for (size_t j = 0; j < *bench_registry[g].count; j++)
+				any |= pattern_matches(
+					c->patterns[i],
+					bench_registry[g].benches[j].name);
+		if (!any)
+			die_usage("no benchmark matches '%s'", c->patterns[i]);
+	}
+}
+
 static size_t select_benches(const struct cli *c, const struct bench **out)
 {
 	size_t g, i, n = 0;
+
+	check_patterns(c);
 
 	for (g = 0; g < bench_registry_count; g++)
 		for (i = 0; i < *bench_registry[g].count; i++)
@@ -285,7 +326,7 @@ static void traced_pass(const struct bench **sel, size_t n,
 	struct tracer t;
 	char why[256];
 
-	if (trace_start(&t, COMM, why, sizeof(why))) {
+	if (trace_start(&t, BENCH_TIMED_COMM_PREFIX "*", why, sizeof(why))) {
 		fprintf(stderr,
 			"nsapi-bench: --trace: %s; running without it\n", why);
 		return;
@@ -433,7 +474,7 @@ int main(int argc, char **argv)
 	}
 	if (!c.no_write && results_dir(&c, dir, sizeof(dir)))
 		return 2;
-	set_budget(&c.o, c.ab);
+	set_budget(&c.o, c.budget_ms, c.ab);
 	prctl(PR_SET_NAME, COMM);
 	favour_benchmark();
 	c.o.clock_overhead_ns = bench_calibrate_clock();

@@ -21,6 +21,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "test", "run the test suite, print KTAP, write suite.json/.ktap" },
+	{ "explain", "one behavior: its rule, man pages, errata, a run" },
 	{ "bench", "run the microbenchmarks, write bench.json/.tsv" },
 	{ "compare", "compare benchmark results: ratios, CIs, p-values" },
 	{ "plot", "plot benchmark results with gnuplot (PNG and SVG)" },
