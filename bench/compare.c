@@ -11,7 +11,8 @@
  * The two arms of one interleaved run (nsapi bench --ab; their contexts
  * share an "ab" id) are compared paired instead: ratio, CI and p from
  * Yuen's trimmed t over the per-repetition log ratios (paired.h), same
- * rule.
+ * rule, with a 5% threshold by default (10% unpaired): bench/README.md
+ * has the power runs that chose it.
  * Beside every "same" the change it could hide: the ratio the rule detects
  * with 80% power given this comparison's spread.
  */
@@ -65,6 +66,10 @@ struct cfg {
 	double threshold, alpha, fail_above;
 	bool fail, tsv;
 };
+
+/* The default thresholds: unpaired (drift between runs), paired. */
+#define THRESHOLD_UNPAIRED 0.10
+#define THRESHOLD_PAIRED 0.05
 
 #define Z_975 1.959964
 #define Z_80 0.841621
@@ -362,6 +367,13 @@ static struct stats_set as_set(const struct series *s)
 	return (struct stats_set){ s->x, s->n, s->len, s->reps };
 }
 
+static double threshold(const struct cfg *c, bool paired)
+{
+	return c->threshold >= 0 ? c->threshold :
+	       paired		 ? THRESHOLD_PAIRED :
+				   THRESHOLD_UNPAIRED;
+}
+
 /*
  * Paired: the ratio the rule calls slower with 80% power, from the t
  * distribution of the mean log ratio: it must clear both the significance
@@ -372,7 +384,8 @@ static double paired_hide(const struct paired *pr, const struct cfg *c,
 {
 	double df = pr->df, se = pr->se_log;
 	double sig = student_t_quantile(1 - c->alpha / (2.0 * (double)m), df);
-	double ci = log1p(c->threshold) + student_t_quantile(0.975, df) * se;
+	double ci =
+		log1p(threshold(c, true)) + student_t_quantile(0.975, df) * se;
 
 	return expm1(fmax(sig * se, ci) + student_t_quantile(0.8, df) * se);
 }
@@ -410,13 +423,13 @@ static struct verdict judge(const struct series *a, const struct series *b,
 			die("out of memory");
 		v.p = stats_mann_whitney_p(a->x, a->n, b->x, b->n);
 		/* Unpaired, p is tiny for any shift: the CI decides. */
-		v.hide = expm1(log1p(c->threshold) +
+		v.hide = expm1(log1p(threshold(c, false)) +
 			       (Z_975 + Z_80) * log(v.hi / v.lo) / (2 * Z_975));
 	}
 	sig = v.p < c->alpha / (double)m;
-	if (sig && v.lo > 1 + c->threshold)
+	if (sig && v.lo > 1 + threshold(c, v.paired))
 		v.word = "slower";
-	else if (sig && v.hi < 1 - c->threshold)
+	else if (sig && v.hi < 1 - threshold(c, v.paired))
 		v.word = "faster";
 	return v;
 }
@@ -437,7 +450,8 @@ static void usage(void)
 {
 	printf("usage: nsapi compare [options] DIR_OR_JSON DIR_OR_JSON...\n"
 	       "  --threshold PCT   effect size below which results are "
-	       "\"same\" (default 10)\n"
+	       "\"same\" (default 10;\n"
+	       "                    5 for the two arms of one --ab run)\n"
 	       "  --alpha A         family-wise significance level, divided by "
 	       "the\n"
 	       "                    number of benchmarks (default 0.01)\n"
@@ -551,8 +565,10 @@ static void print_row(const struct cfg *c, const struct series *a,
 	       v->ratio, v->lo, v->hi, v->p, v->word);
 	if (c->tsv)
 		printf("\t%.1f\t%d\n", v->hide * 100, v->paired);
-	else if (!strcmp(v->word, "same"))
+	else if (!strcmp(v->word, "same") && v->hide < 10)
 		printf(", could hide +%.0f%%\n", v->hide * 100);
+	else if (!strcmp(v->word, "same"))
+		printf(", could hide more than +1000%%\n");
 	else
 		putchar('\n');
 }
@@ -636,7 +652,7 @@ static void free_sets(struct set *sets, size_t k)
 
 int main(int argc, char **argv)
 {
-	struct cfg c = { .threshold = 0.10, .alpha = 0.01 };
+	struct cfg c = { .threshold = -1, .alpha = 0.01 };
 	int ret = 0;
 	struct tally t = { 0 };
 	struct set *sets;
@@ -668,8 +684,9 @@ int main(int argc, char **argv)
 	}
 	printf("verdicts: %zu same, %zu slower, %zu faster (threshold %.0f%%, "
 	       "alpha %g / %zu)\n",
-	       t.same, t.slower, t.faster, c.threshold * 100, c.alpha,
-	       common_count(&sets[0], &sets[1]));
+	       t.same, t.slower, t.faster,
+	       threshold(&c, k == 2 && paired_sets(&sets[0], &sets[1])) * 100,
+	       c.alpha, common_count(&sets[0], &sets[1]));
 	printf("spread: median |ratio-1| %.1f%%, worst %.1f%% (%s)\n",
 	       stats_median(t.dev, t.ndev) * 100, t.worst * 100, t.worst_name);
 	if (c.fail && t.gate) {

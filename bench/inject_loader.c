@@ -71,11 +71,8 @@ static void die(int code, const char *fmt, ...)
 static int libbpf_log(enum libbpf_print_level level, const char *fmt,
 		      va_list ap)
 {
-	if (!verbose && level != LIBBPF_WARN)
-		return 0;
-	if (!verbose)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
+	(void)level; /* -v: all of libbpf's log; else none (one-line errors) */
+	return verbose ? vfprintf(stderr, fmt, ap) : 0;
 }
 
 static long syscall_nr(const char *name)
