@@ -70,6 +70,8 @@ echo "# debootstrap: $(($(date +%s) - t0)) s"
 
 # The system's apt sources and settings, as a newcomer's image would have.
 cp -a /etc/apt/sources.list.d /etc/apt/apt.conf.d "$root/etc/apt/" 2>/dev/null || true
+# debootstrap's own one-line sources.list is replaced by the system's.
+rm -f "$root/etc/apt/sources.list"
 [ ! -e /etc/apt/sources.list ] || cp -a /etc/apt/sources.list "$root/etc/apt/"
 [ ! -d /etc/apt/trusted.gpg.d ] || cp -a /etc/apt/trusted.gpg.d "$root/etc/apt/"
 [ ! -d /etc/apt/keyrings ] || cp -a /etc/apt/keyrings "$root/etc/apt/"
