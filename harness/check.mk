@@ -34,3 +34,13 @@ check-install: build-all
 	$(Q)rm -rf $(BUILD)/check/install
 	$(Q)$(MAKE) --no-print-directory install INSTALL_PATH=$(BUILD)/check/install >/dev/null
 	$(Q)BUILD=$(BUILD) harness/check-install.sh $(BUILD)/check/install
+
+# The whole suite, as root and as nobody, where CI runs it: under a
+# container-like seccomp filter, with each max_TYPE_namespaces at 0, in
+# rootless containers, three at once, in a chroot of the static build.
+CHECK_STEPS += check-environments
+
+.PHONY: check-environments
+
+check-environments: build-all static
+	$(Q)BUILD=$(BUILD) harness/check-environments.sh

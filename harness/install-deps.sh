@@ -30,6 +30,13 @@ packages=(
 	zstd                # the matrix unpacks zstd-compressed kernel images (6.12, sid)
 )
 
+# --kernel-build: also what building a kernel from linux-source needs (make
+# matrix's config:NAME kernels, harness/matrix/build-kernel.sh); make deps
+# leaves these out.
+if [ "${1:-}" = --kernel-build ]; then
+	packages+=(bc bison flex libssl-dev)
+fi
+
 names=()
 for p in "${packages[@]}"; do
 	names+=("${p%% *}")

@@ -21,9 +21,12 @@ struct command {
 
 static const struct command commands[] = {
 	{ "test", "run the test suite, print KTAP, write suite.json/.ktap" },
+	{ "explain", "one behavior: its rule, man pages, errata, a run" },
 	{ "bench", "run the microbenchmarks, write bench.json/.tsv" },
 	{ "compare", "compare benchmark results: ratios, CIs, p-values" },
 	{ "plot", "plot benchmark results with gnuplot (PNG and SVG)" },
+	{ "power",
+	  "what a comparison detects: injected delays, interleaved A/B" },
 	{ "trace", "trace the namespace syscalls with eBPF (optional)" },
 	{ "matrix", "boot other kernels under qemu and run it all there" },
 };

@@ -1,19 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * E03 (new row, error tables): clone3() checks its argument before it
- * creates anything: a size below CLONE_ARGS_SIZE_VER0 (64) gives EINVAL, a
- * size above one page gives E2BIG, a larger size whose extra bytes are not
- * all zero gives E2BIG, unknown flags and an exit_signal above 64 give
- * EINVAL.  A refused call creates no child and changes none of the caller's
- * namespaces.
+ * E03 (error table): clone3() checks its argument before it creates
+ * anything.
  *
- * Man page: clone(2), clone3() and ERRORS.
+ * Rule: a size below CLONE_ARGS_SIZE_VER0 (64) gives EINVAL, a size above
+ * one page E2BIG, a larger size whose extra bytes are not all zero E2BIG;
+ * unknown flags, CSIGNAL bits or CLONE_DETACHED in flags, and an exit_signal
+ * above 64 give EINVAL.  A refused call creates no child and changes none of
+ * the caller's namespaces.  The struct is extensible: a newer, bigger one is
+ * accepted exactly when every byte the kernel does not know is zero.
  *
- * The popular simplification: "clone3() is clone() with a struct".  It is
- * an extensible struct: a caller may pass a newer, bigger one, and the
- * kernel accepts it exactly when every byte it does not know is zero.  And
- * the exit signal is no longer a byte of the flags: CSIGNAL bits or
- * CLONE_DETACHED in flags are refused.
+ * Man: clone(2), clone3() and ERRORS.
+ *
+ * Man-page errata: none.
+ *
+ * The article: silent (clone3() came in 5.3).
+ *
+ * Since: 5.3.
+ *
+ * Exceptions: none.
  */
 #include <sys/mman.h>
 

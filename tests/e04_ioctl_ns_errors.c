@@ -1,17 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * E04 (new row, error tables): the NS_GET_* ioctls belong to nsfs.  On a
- * file that is no namespace (a regular file, a pipe, a socket) each one
- * gives ENOTTY, and on a namespace file an ioctl number nsfs does not know
- * gives ENOTTY too.  A refused ioctl writes nothing to its argument,
- * installs no file descriptor and changes no namespace.
+ * E04 (error table): the NS_GET_* ioctls give ENOTTY on files that are no
+ * namespace and for unknown requests.
  *
- * Man page: ioctl_ns(2), ERRORS; ioctl(2) for ENOTTY.
+ * Rule: on a regular file, a pipe or a socket each NS_GET_* ioctl gives
+ * ENOTTY, and on a namespace file an ioctl number nsfs does not know gives
+ * ENOTTY too; EINVAL is kept for a known request with a bad argument (e.g.
+ * NS_GET_PARENT on a uts namespace, U03).  A refused ioctl writes nothing to
+ * its argument, installs no file descriptor and changes no namespace.
  *
- * The popular simplification: "a bad request gives EINVAL".  For ioctl(2)
- * a request that the file does not handle is ENOTTY, whatever file it is;
- * EINVAL is kept for a known request with a bad argument (e.g. NS_GET_PARENT
- * on a uts namespace, see U03).
+ * Man: ioctl_ns(2), ERRORS; ioctl(2) for ENOTTY.
+ *
+ * Man-page errata: none.
+ *
+ * The article: silent.
+ *
+ * Since: 4.9.
+ *
+ * Exceptions: none.
  */
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -119,9 +125,14 @@ static int proc_file(void)
 	return open("/proc/self/status", O_RDONLY | O_CLOEXEC);
 }
 
+/* A kernel without IPv4 (CONFIG_INET=n) gets a unix datagram socket. */
 static int udp_socket(void)
 {
-	return socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 && errno == EAFNOSUPPORT)
+		fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	return fd;
 }
 
 static const struct non_ns_file {
@@ -132,7 +143,7 @@ static const struct non_ns_file {
 	{ "a procfs file (/proc/self/status)", proc_file },
 	{ "a pipe", open_pipe_end },
 	{ "a unix socket", open_unix_socket },
-	{ "a udp socket", udp_socket },
+	{ "a datagram socket", udp_socket },
 };
 
 TEST(ns_ioctl_on_non_namespace_file_gives_enotty)

@@ -136,6 +136,17 @@ static inline void ns_env_read_seccomp(struct ns_env *e)
 	fclose(f);
 }
 
+/*
+ * A kernel without user namespaces (CONFIG_USER_NS=n) has no uid_map or
+ * gid_map: every process is in the initial one, where every id maps to
+ * itself.  (Without /proc at all, /proc/self/ns is missing too.)
+ */
+static inline bool ns_env_no_userns_kernel(void)
+{
+	return access("/proc/self/uid_map", F_OK) && errno == ENOENT &&
+	       access("/proc/self/ns", F_OK) == 0;
+}
+
 /* Whether every id of [id, id+1) is inside a range of the map file. */
 static inline bool ns_env_id_mapped(const char *map_path, unsigned long id)
 {
@@ -144,7 +155,7 @@ static inline bool ns_env_id_mapped(const char *map_path, unsigned long id)
 	FILE *f = fopen(map_path, "re");
 
 	if (!f)
-		return false;
+		return ns_env_no_userns_kernel();
 	while (fscanf(f, "%lu %lu %lu", &inner, &outer, &count) == 3)
 		if (id >= inner && id - inner < count)
 			found = true;
@@ -160,7 +171,7 @@ static inline bool ns_env_identity_map(void)
 	int n;
 
 	if (!f)
-		return false;
+		return ns_env_no_userns_kernel();
 	n = fscanf(f, "%lu %lu %lu %c", &inner, &outer, &count, &extra);
 	fclose(f);
 	return n == 3 && inner == 0 && outer == 0 && count == 4294967295UL;
@@ -399,6 +410,10 @@ static inline const char *ns_env_explains_eperm(enum ns_call call, int i,
 			       "in a chroot (see R03)";
 		if (ns_env_have_cap(CAP_SYS_ADMIN))
 			return NULL;
+		/* The probe, unprivileged too, made one: no policy refuses. */
+		if (!e->cap_sys_admin && !e->create_errno[user] &&
+		    !e->userns_policy[0])
+			return NULL;
 		snprintf(buf, len,
 			 "no CAP_SYS_ADMIN, and the system refuses "
 			 "unprivileged user namespaces (%s)",
@@ -412,13 +427,8 @@ static inline const char *ns_env_explains_eperm(enum ns_call call, int i,
 	return NULL;
 }
 
-/*
- * Why the environment explains that @call, for the namespace type of
- * CLONE_NEW* @flag (0: none), failed with @err; the text is in @buf (or a
- * constant).  NULL: nothing explains it, the caller FAILs.
- */
-static inline const char *ns_env_explains(enum ns_call call, int flag, int err,
-					  char *buf, size_t len)
+static inline const char *ns_env_explains_one(enum ns_call call, int flag,
+					      int err, char *buf, size_t len)
 {
 	const struct ns_env *e = ns_env();
 	int i = ns_env_type_index(flag);
@@ -445,6 +455,35 @@ static inline const char *ns_env_explains(enum ns_call call, int flag, int err,
 	if (err == EPERM)
 		return ns_env_explains_eperm(call, i, buf, len);
 	return NULL;
+}
+
+/*
+ * Why the environment explains that @call, for the namespace type of
+ * CLONE_NEW* @flag (0: none), failed with @err; the text is in @buf (or a
+ * constant).  NULL: nothing explains it, the caller FAILs.  A creation
+ * with several CLONE_NEW* flags is explained when one of its types is.
+ */
+static inline const char *ns_env_explains(enum ns_call call, int flag, int err,
+					  char *buf, size_t len)
+{
+	const char *why;
+
+	if (!ns_env_is_creation(call) || ns_env_type_index(flag) >= 0)
+		return ns_env_explains_one(call, flag, err, buf, len);
+	for (int i = 0; i < NS_ENV_TYPES; i++) {
+		if (!(flag & ns_env_types[i].flag))
+			continue;
+		/* With a new user namespace the others need no privilege. */
+		if (err == EPERM && (flag & CLONE_NEWUSER) &&
+		    ns_env_types[i].flag != CLONE_NEWUSER)
+			why = ns_env_explains_filter(call, i, err, buf, len);
+		else
+			why = ns_env_explains_one(call, ns_env_types[i].flag,
+						  err, buf, len);
+		if (why)
+			return why;
+	}
+	return ns_env_explains_one(call, 0, err, buf, len);
 }
 
 /* The environment in one line, for the runner's KTAP header. */

@@ -1,20 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * R01 (regression): /proc/PID/ns/time_for_children is a link to a time
- * namespace, "time:[inode]", just as pid_for_children reads "pid:[inode]".
+ * namespace, "time:[inode]".
  *
- * Fixed by commit b801f1e22c23c259d6a2c955efddd20370de19a6
- * ("time/namespace: Fix time_for_children symlink"), Linux 5.7-rc1 and
- * 5.6 stable: before it the link read "time_for_children:[inode]", a type
- * that does not exist, so tools that parse "type:[inode]" (lsns, S01's
- * check) mis-typed the namespace.
+ * Rule: time_for_children reads "time:[inode]", just as pid_for_children
+ * reads "pid:[inode]": the link target names the namespace type, not the
+ * entry.  After unshare(CLONE_NEWTIME) it names the new time namespace while
+ * "time" still names the old one.  Fixed by commit
+ * b801f1e22c23c259d6a2c955efddd20370de19a6 ("time/namespace: Fix
+ * time_for_children symlink"): before it the link read
+ * "time_for_children:[inode]", a type that does not exist, so tools that
+ * parse "type:[inode]" (lsns, S01's check) mis-typed the namespace.
  *
- * Man page: namespaces(7), /proc/[pid]/ns/time_for_children.
+ * Man: namespaces(7), "/proc/[pid]/ns/time_for_children".
  *
- * The popular simplification: "the link target names the entry".  It names
- * the namespace type; the *_for_children entries are the caller's next
- * children's namespace of that type, and after unshare(CLONE_NEWTIME) the
- * link names the new time namespace while "time" still names the old one.
+ * Man-page errata: none.
+ *
+ * The article: silent (time namespaces came in 5.6).
+ *
+ * Since: 5.6; fixed in 5.7-rc1 and 5.6 stable.
+ *
+ * Exceptions: none.
  */
 #include "common.h"
 
@@ -70,8 +76,7 @@ TEST(time_for_children_names_new_time_ns_after_unshare)
 
 	REQUIRE_NS_TYPE(&ns_types[NS_time]);
 	REQUIRE_NS_ADMIN();
-	ASSERT_EQ(0, sys_unshare(CLONE_NEWTIME))
-	TH_LOG("unshare(CLONE_NEWTIME): %s", strerror(errno));
+	REQUIRE_UNSHARE(CLONE_NEWTIME);
 	ns_path(path, sizeof(path), 0, "time");
 	check_link(_metadata, path, "time", &own);
 	ns_path(path, sizeof(path), 0, "time_for_children");

@@ -1,17 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * S01: /proc/PID/ns holds one entry per namespace type.
+ * S01 (article claim): /proc/PID/ns holds one link per namespace type.
  *
- * Each entry is a symbolic link whose target reads "type:[inode]"; pid and
- * time have a second entry, pid_for_children and time_for_children, naming
- * the namespace that the caller's next children will be in.
+ * Rule: each entry of /proc/PID/ns is a symbolic link whose target reads
+ * "type:[inode]", one per namespace type the kernel has; pid and time have
+ * a second entry, pid_for_children and time_for_children, naming the
+ * namespace the process's next children will be in.
  *
- * Man page: namespaces(7), "The /proc/[pid]/ns/ directory".
+ * Man: namespaces(7), "The /proc/[pid]/ns/ directory".
  *
- * The popular simplification: "since Linux 3.9 these are symbolic links".
- * They became symbolic links in 3.8 (hard links before); and the two
- * *_for_children entries, which the short explanations leave out, are where
- * unshare() and setns() for pid and time really act (see S07, S11).
+ * Man-page errata: none.
+ *
+ * The article: the files became symbolic links in Linux 3.9, and its
+ * listing shows six entries.  Wrong on both: they are symbolic links since
+ * 3.8 (hard links before), and a current kernel has eight types plus the two
+ * *_for_children entries, which are where unshare() and setns() really act
+ * for pid and time (see S07, S11).
+ *
+ * Since: 3.8 (symbolic links); cgroup 4.6; pid_for_children 4.12; time and
+ * time_for_children 5.6.
+ *
+ * Exceptions: a type the kernel was built without has no entry (the test
+ * SKIPs it and names it).
  */
 #include <dirent.h>
 

@@ -1,17 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * U04: ioctl(fd, NS_GET_OWNER_UID, &uid) stores the effective uid of the
+ * U04 (selftests): NS_GET_OWNER_UID gives the creator's uid as the caller
+ * sees it.
+ *
+ * Rule: ioctl(fd, NS_GET_OWNER_UID, &uid) stores the effective uid of the
  * process that created the user namespace behind fd, translated into the
- * caller's user namespace; an fd of any other type gives EINVAL.
+ * caller's user namespace: the creator's uid from outside, the overflow uid
+ * (65534) from a namespace where that uid is not mapped.  An fd of any other
+ * type gives EINVAL.
  *
- * Man page: ioctl_nsfs(2) (ioctl_ns(2) in older man-pages), "Discovering
- * the owner of a user namespace"; since Linux 4.11.
+ * Man: ioctl_ns(2), "Discovering the owner of a user namespace".
  *
- * The popular simplification: "the owner of a user namespace is root
- * inside it".  The owner is the creator's uid outside, fixed at creation,
- * and it is reported as the caller sees it: the same namespace reads as
- * the creator's uid from outside and as the overflow uid (65534) from a
- * namespace where that uid is not mapped.
+ * Man-page errata: none.
+ *
+ * The article: silent.
+ *
+ * Since: 4.11.
+ *
+ * Exceptions: none.
  */
 #include "common.h"
 

@@ -1,20 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * U05: setns(pidfd, flags) joins several namespaces of another process in
- * one call, all of them or none: when one part is refused, the caller keeps
- * every namespace it had.  flags 0 gives EINVAL; the pidfd of a process that
- * has exited gives ESRCH, whether it is a zombie or already reaped.
+ * U05 (selftests): setns() with a pidfd joins several namespaces at once,
+ * all or nothing.
  *
- * Man page: setns(2), "Since Linux 5.8, fd may refer to a PID file
- * descriptor" and ERRORS.
+ * Rule: setns(pidfd, flags) joins the given namespaces of another process
+ * in one call; when one part is refused, the caller keeps every namespace it
+ * had.  flags 0 gives EINVAL; the pidfd of a process that has exited gives
+ * ESRCH, zombie or reaped.  It can enter a user namespace and the namespaces
+ * it owns together, which the per-file sequence cannot do atomically.  For
+ * pid and time it changes pid_for_children and time_for_children, like the
+ * file form.
  *
- * The popular simplification: "setns() takes a namespace file, so joining
- * a process means one setns() per /proc/PID/ns entry".  With a pidfd it is
- * one atomic call, and it can do what the per-file sequence cannot: enter a
- * user namespace and the namespaces it owns together (with files, the user
- * namespace must come first, and later steps may fail after earlier ones
- * took effect).  For pid and time it changes pid_for_children and
- * time_for_children, like the file form.
+ * Man: setns(2), "Since Linux 5.8, fd may refer to a PID file descriptor"
+ * and ERRORS.
+ *
+ * Man-page errata: setns(2) says ESRCH only for a process that "has
+ * terminated and been waited on"; a zombie's pidfd gives ESRCH too.
+ *
+ * The article: setns() takes a file of /proc/PID/ns (it predates pidfds).
+ *
+ * Since: 5.8.
+ *
+ * Exceptions: none.
  */
 #include "common.h"
 
@@ -133,13 +140,9 @@ static int release_holder(struct holder *h)
 
 #define REQUIRE_HOLDER(ret, flags)                                          \
 	do {                                                                \
-		if ((ret) == -ENOSYS)                                       \
-			SKIP(return, "clone3() not supported (ENOSYS)");    \
-		if (userns_refusal_is_policy(-(ret)))                       \
-			SKIP(return,                                        \
-				   "cannot create the target's namespaces " \
-				   "(clone3 flags 0x%x): %s",               \
-				   (flags), strerror(-(ret)));              \
+		if (ret)                                                    \
+			SKIP_IF_ENV_EXPLAINS(return, NS_CALL_CLONE3, flags, \
+						   -(ret));                 \
 		ASSERT_EQ(0, ret)                                           \
 		TH_LOG("clone3(flags 0x%x) for the target: %s", (flags),    \
 		       strerror(-(ret)));                                   \
@@ -267,6 +270,7 @@ TEST(a_refused_part_leaves_every_namespace_unchanged)
 	ASSERT_EQ(0, pipe2(report, O_CLOEXEC));
 	fflush(NULL);
 	pid = clone_child(flags);
+	SKIP_IF_ENV_REFUSED(return, NS_CALL_CLONE, flags, pid);
 	ASSERT_LE(0, pid)
 	TH_LOG("clone(pid|uts|ipc|net): %s", strerror(errno));
 	if (pid == 0) {

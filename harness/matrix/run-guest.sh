@@ -7,7 +7,7 @@
 # says how the boot ended.  A kernel that died
 # before its /init ran is filed in OUT_ROOT/<name>-<label>/.
 #
-#   run-guest.sh --image IMAGE --name NAME --accel kvm|tcg --out-root DIR
+#   run-guest.sh --image IMAGE --name NAME --accel kvm|tcg|icount --out-root DIR
 #                --work DIR [--timeout SEC] [--append ARGS] [--package P=V]
 #
 # Prints the run directory.  Exit status 0 whatever the kernel did (run.json
@@ -16,7 +16,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 usage() {
-	echo "usage: run-guest.sh --image IMAGE --name NAME --accel kvm|tcg --out-root DIR" \
+	echo "usage: run-guest.sh --image IMAGE --name NAME --accel kvm|tcg|icount --out-root DIR" \
 		"--work DIR [--timeout SEC] [--append ARGS] [--package P=V] [--initramfs FILE]" >&2
 	exit 2
 }

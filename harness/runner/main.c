@@ -40,7 +40,7 @@ static void usage(FILE *out)
 		"      --timeout SEC   per-program timeout (1-3600, default 30)\n"
 		"      --user NAME     run the tests as user NAME (needs root);\n"
 		"                      results go to suite-NAME.json/.ktap\n"
-		"      --label LABEL   how the kernel ran: native, kvm, tcg\n"
+		"      --label LABEL   how the kernel ran: native, kvm, tcg, icount\n"
 		"      --tests-dir DIR the test programs (default: tests/ beside\n"
 		"                      this program)\n"
 		"      --results DIR   results root (default $NSAPI_RESULTS or\n"
