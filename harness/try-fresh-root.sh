@@ -49,6 +49,7 @@ mirror=$(host_mirror)
 [ -n "$mirror" ] || die "no Debian mirror in /etc/apt (sources.list or sources.list.d)"
 
 root=$(mktemp -d /var/tmp/nsapi-fresh.XXXXXX)
+chmod 0755 "$root" # a root file system's / (mktemp made it 0700)
 logs=$root.log.d
 mkdir -p "$logs"
 cleanup() {
