@@ -41,10 +41,17 @@
 
 struct series {
 	const char *name;
+	double p50; /* its median, once known (0: not yet) */
 	double *x;
 	size_t n, cap;
 	unsigned int len[MAX_REPS];
 	unsigned int reps;
+};
+
+/* A samples_ns array read before json-c sees the file (see pre_read). */
+struct pre_array {
+	double *x;
+	size_t n;
 };
 
 struct set {
@@ -52,6 +59,8 @@ struct set {
 	struct json_object *root;
 	struct series *s;
 	size_t n;
+	struct pre_array *pre;
+	size_t npre;
 	char ab_id[64], ab_arm[8]; /* nsapi bench --ab, else empty */
 };
 
@@ -225,16 +234,123 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-static struct json_object *parse_json(const char *path)
+/*
+ * Millions of samples as json-c objects take ~60 bytes and a malloc each.
+ * So each "samples_ns": [numbers] array, found outside strings, is read
+ * here with strtod and replaced in the text by {"nsapi_pre": K} (padded
+ * with spaces), K its index in set->pre.  An array that is not plain
+ * numbers, or too short to hold the placeholder, is left to json-c.
+ */
+#define PRE_MIN_LEN 48
+
+static size_t string_end(const char *buf, size_t i, size_t len)
+{
+	for (i++; i < len && buf[i] != '"'; i++)
+		if (buf[i] == '\\')
+			i++;
+	return i;
+}
+
+static size_t skip_ws(const char *buf, size_t i, size_t len)
+{
+	while (i < len && strchr(" \t\r\n", buf[i]))
+		i++;
+	return i;
+}
+
+/* Numbers from buf[i] ('[') to its ']'; the index after it, or 0. */
+static size_t read_numbers(const char *buf, size_t i, size_t len,
+			   struct pre_array *a)
+{
+	size_t cap = 0;
+
+	a->x = NULL;
+	a->n = 0;
+	for (i = skip_ws(buf, i + 1, len); i < len && buf[i] != ']';) {
+		size_t w = strspn(buf + i, "0123456789+-.eE");
+		char *end;
+		double v;
+
+		if (!w || !(buf[i] == '-' || (buf[i] >= '0' && buf[i] <= '9')))
+			break;
+		v = strtod(buf + i, &end);
+		if (end != buf + i + w)
+			break;
+		if (a->n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			a->x = realloc(a->x, cap * sizeof(double));
+			if (!a->x)
+				die("out of memory");
+		}
+		a->x[a->n++] = v;
+		i = skip_ws(buf, i + w, len);
+		if (i < len && buf[i] == ',')
+			i = skip_ws(buf, i + 1, len);
+		else if (i >= len || buf[i] != ']')
+			break;
+	}
+	if (i < len && buf[i] == ']' && a->n)
+		return i + 1;
+	free(a->x);
+	a->x = NULL;
+	return 0;
+}
+
+static void pre_read(struct set *set, char *buf, size_t len)
+{
+	static const char key[] = "\"samples_ns\"";
+
+	for (size_t i = 0; i < len; i++) {
+		size_t end, open, close;
+		struct pre_array a;
+		char mark[32];
+		int m;
+
+		if (buf[i] != '"')
+			continue;
+		end = string_end(buf, i, len);
+		if (end - i + 1 != sizeof(key) - 1 ||
+		    memcmp(buf + i, key, sizeof(key) - 1)) {
+			i = end;
+			continue;
+		}
+		open = skip_ws(buf, end + 1, len);
+		if (open >= len || buf[open] != ':')
+			continue;
+		open = skip_ws(buf, open + 1, len);
+		if (open >= len || buf[open] != '[')
+			continue;
+		close = read_numbers(buf, open, len, &a);
+		if (!close)
+			continue;
+		m = snprintf(mark, sizeof(mark), "{\"nsapi_pre\":%zu}",
+			     set->npre);
+		if (close - open < PRE_MIN_LEN || m >= (int)(close - open)) {
+			free(a.x);
+			continue;
+		}
+		set->pre = realloc(set->pre, (set->npre + 1) * sizeof(a));
+		if (!set->pre)
+			die("out of memory");
+		set->pre[set->npre++] = a;
+		memset(buf + open, ' ', close - open);
+		memcpy(buf + open, mark, m);
+		i = close - 1;
+	}
+}
+
+static struct json_object *parse_json(struct set *set)
 {
 	struct json_tokener *tok = json_tokener_new();
 	struct json_object *o;
 	enum json_tokener_error err;
 	size_t len, end;
+	const char *path = set->path;
 	char *buf = slurp(path, &len);
 
 	if (!tok)
 		die("out of memory");
+	pre_read(set, buf, len);
 	o = json_tokener_parse_ex(tok, buf, (int)len);
 	err = json_tokener_get_error(tok);
 	end = json_tokener_get_parse_end(tok);
@@ -263,10 +379,49 @@ static struct series *series_of(struct set *set, const char *name)
 	return &set->s[set->n++];
 }
 
-static void add_samples(struct set *set, struct series *s,
-			struct json_object *arr)
+/* The samples of @v: a JSON array, or a placeholder of pre_read's. */
+static const double *samples_of(struct set *set, struct series *s,
+				struct json_object *v, size_t *k, double **own)
 {
-	size_t i, k = json_object_array_length(arr);
+	struct json_object *idx;
+	size_t i;
+
+	*own = NULL;
+	if (json_object_is_type(v, json_type_object) &&
+	    json_object_object_get_ex(v, "nsapi_pre", &idx) &&
+	    json_object_is_type(idx, json_type_int) &&
+	    json_object_get_int64(idx) >= 0 &&
+	    (size_t)json_object_get_int64(idx) < set->npre) {
+		const struct pre_array *a =
+			&set->pre[json_object_get_int64(idx)];
+
+		*k = a->n;
+		return a->x;
+	}
+	if (!json_object_is_type(v, json_type_array))
+		die("%s: %s: samples_ns is not an array", set->path, s->name);
+	*k = json_object_array_length(v);
+	*own = malloc((*k ? *k : 1) * sizeof(double));
+	if (!*own)
+		die("out of memory");
+	for (i = 0; i < *k; i++) {
+		struct json_object *e = json_object_array_get_idx(v, i);
+
+		if (!json_object_is_type(e, json_type_double) &&
+		    !json_object_is_type(e, json_type_int))
+			die("%s: %s: samples_ns[%zu] is not a number",
+			    set->path, s->name, i);
+		(*own)[i] = json_object_get_double(e);
+	}
+	return *own;
+}
+
+static void add_samples(struct set *set, struct series *s,
+			struct json_object *v)
+{
+	size_t i, k;
+	double *own;
+	const double *x = samples_of(set, s, v, &k, &own);
 
 	if (s->reps == MAX_REPS)
 		die("%s: %s has more than %d repetitions", set->path, s->name,
@@ -280,20 +435,13 @@ static void add_samples(struct set *set, struct series *s,
 	if (!k)
 		die("%s: %s: samples_ns is empty", set->path, s->name);
 	for (i = 0; i < k; i++) {
-		struct json_object *v = json_object_array_get_idx(arr, i);
-		double x;
-
-		if (!json_object_is_type(v, json_type_double) &&
-		    !json_object_is_type(v, json_type_int))
-			die("%s: %s: samples_ns[%zu] is not a number",
-			    set->path, s->name, i);
-		x = json_object_get_double(v);
-		if (!isfinite(x) || x < 0)
+		if (!isfinite(x[i]) || x[i] < 0)
 			die("%s: %s: samples_ns[%zu] is %g, not a finite "
 			    "non-negative number",
-			    set->path, s->name, i, x);
-		s->x[s->n++] = x;
+			    set->path, s->name, i, x[i]);
+		s->x[s->n++] = x[i];
 	}
+	free(own);
 	s->len[s->reps++] = (unsigned int)k;
 }
 
@@ -338,7 +486,7 @@ static void load_set(const char *arg, struct set *set)
 	size_t i;
 
 	resolve(arg, set->path, sizeof(set->path));
-	set->root = parse_json(set->path);
+	set->root = parse_json(set);
 	if (!json_object_object_get_ex(set->root, "benchmarks", &rows) ||
 	    !json_object_is_type(rows, json_type_array))
 		die("%s: no \"benchmarks\" array (not a Google Benchmark JSON "
@@ -350,16 +498,29 @@ static void load_set(const char *arg, struct set *set)
 		const char *name = str_field(row, "run_name");
 
 		if (!type || strcmp(type, "iteration") || !name ||
-		    !json_object_object_get_ex(row, "samples_ns", &samples) ||
-		    !json_object_is_type(samples, json_type_array))
+		    !json_object_object_get_ex(row, "samples_ns", &samples))
 			continue;
 		add_samples(set, series_of(set, name), samples);
 	}
+	for (i = 0; i < set->npre; i++)
+		free(set->pre[i].x);
+	free(set->pre);
+	set->pre = NULL;
+	set->npre = 0;
 	if (!set->n)
 		die("%s: no iteration rows with samples_ns (not written by "
 		    "nsapi bench?)",
 		    set->path);
 	load_ab(set);
+}
+
+static double median_of(const struct series *s)
+{
+	struct series *w = (struct series *)s;
+
+	if (!w->p50)
+		w->p50 = stats_median(s->x, s->n);
+	return w->p50;
 }
 
 static struct stats_set as_set(const struct series *s)
@@ -417,7 +578,7 @@ static struct verdict judge(const struct series *a, const struct series *b,
 	if (paired)
 		judge_paired(a, b, c, m, &v);
 	if (!v.paired) {
-		v.ratio = stats_median(b->x, b->n) / stats_median(a->x, a->n);
+		v.ratio = median_of(b) / median_of(a);
 		if (stats_boot_ratio_ci(&sa, &sb, RATIO_RESAMPLES, &v.lo,
 					&v.hi))
 			die("out of memory");
@@ -561,8 +722,8 @@ static void print_row(const struct cfg *c, const struct series *a,
 		c->tsv ? "%s\t%.1f\t%.1f\t%.4f\t%.4f\t%.4f\t%.3g\t%s" :
 			 "%-28s %12.1f %12.1f %7.3f   [%6.3f, %6.3f] %9.2g  %s";
 
-	printf(fmt, a->name, stats_median(a->x, a->n), stats_median(b->x, b->n),
-	       v->ratio, v->lo, v->hi, v->p, v->word);
+	printf(fmt, a->name, median_of(a), median_of(b), v->ratio, v->lo, v->hi,
+	       v->p, v->word);
 	if (c->tsv)
 		printf("\t%.1f\t%d\n", v->hide * 100, v->paired);
 	else if (!strcmp(v->word, "same") && v->hide < 10)
@@ -617,7 +778,7 @@ static void compare_matrix(const struct set *sets, size_t k,
 	for (i = 0; i < sets[0].n; i++) {
 		const struct series *s0 = &sets[0].s[i];
 
-		printf("%-28s %12.1f", s0->name, stats_median(s0->x, s0->n));
+		printf("%-28s %12.1f", s0->name, median_of(s0));
 		for (j = 1; j < k; j++) {
 			const struct series *sj = find(&sets[j], s0->name);
 			size_t m = common_count(&sets[0], &sets[j]);

@@ -33,9 +33,6 @@ double stats_quantile_sorted(const double *sorted, size_t n, double q);
 double stats_median(const double *x, size_t n);
 int stats_sort_copy(const double *x, size_t n, double **sorted);
 
-/* One hierarchical bootstrap resample's median (repetitions, then samples). */
-double stats_boot_median(const struct stats_set *s, double *scratch,
-			 uint64_t *rng);
 int stats_boot_ratio_ci(const struct stats_set *a, const struct stats_set *b,
 			unsigned int resamples, double *lo, double *hi);
 int stats_boot_diff_ci(const struct stats_set *a, const struct stats_set *b,

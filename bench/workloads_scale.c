@@ -136,6 +136,19 @@ static void conc_child(struct bench_ctx *ctx, struct conc_shm *cs, int slot,
 	_exit(err ? 1 : 0);
 }
 
+/* errno of unshare(flag) in a child: 0 when the environment allows it. */
+static int probe_create(int flag)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(unshare(flag) ? errno : 0);
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+		return 0;
+	return WEXITSTATUS(status);
+}
+
 static int setup_conc(struct bench_ctx *ctx)
 {
 	struct conc_shm *cs = ctx->shm;
@@ -146,6 +159,15 @@ static int setup_conc(struct bench_ctx *ctx)
 	if (p > 2 * ncpu)
 		return bench_skip(ctx, "%ld processes > 2 x %ld cores", p,
 				  ncpu);
+	/* Workers that cannot create report nothing: ask once, up front. */
+	i = probe_create(ctx->t->flag);
+	if (i) {
+		int ret = bench_fail(ctx, "unshare(%s) in a probe: %s",
+				     ctx->t->name, strerror((int)i));
+
+		errno = (int)i;
+		return ret;
+	}
 	pids = calloc((size_t)p, sizeof(*pids));
 	ctx->priv = pids;
 	cs->pid_fd = bench_open_ns(0, "pid");

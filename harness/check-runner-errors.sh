@@ -18,7 +18,11 @@ expect() { # WANT_RC WANT_TEXT DESCRIPTION -- COMMAND...
 	local want=$1 text=$2 what=$3 rc=0
 	shift 4
 	"$@" >"$out/stdout" 2>"$out/stderr" || rc=$?
-	if [ "$rc" = "$want" ] && grep -qF -- "$text" "$out/stdout" "$out/stderr"; then
+	if [ "$want" = 2 ] && [ "$(wc -l <"$out/stderr")" != 1 ]; then
+		echo "FAIL $what: $(wc -l <"$out/stderr") lines on stderr, want one:"
+		sed 's/^/     /' "$out/stderr" | head -n 5
+		failed=$((failed + 1))
+	elif [ "$rc" = "$want" ] && grep -qF -- "$text" "$out/stdout" "$out/stderr"; then
 		echo "ok   $what (exit $rc)"
 		passed=$((passed + 1))
 	else

@@ -83,8 +83,9 @@ int main(int argc, char **argv)
 	}
 	cmd = find_command(argv[1]);
 	if (!cmd) {
-		fprintf(stderr, "nsapi: unknown command '%s'\n", argv[1]);
-		usage(stderr);
+		fprintf(stderr,
+			"nsapi: unknown command '%s' (see 'nsapi --help')\n",
+			argv[1]);
 		return EXIT_USAGE;
 	}
 	ret = self_dir(dir, sizeof(dir));

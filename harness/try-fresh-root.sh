@@ -49,6 +49,7 @@ mirror=$(host_mirror)
 [ -n "$mirror" ] || die "no Debian mirror in /etc/apt (sources.list or sources.list.d)"
 
 root=$(mktemp -d /var/tmp/nsapi-fresh.XXXXXX)
+chmod 0755 "$root" # a root file system's / (mktemp made it 0700)
 logs=$root.log.d
 mkdir -p "$logs"
 cleanup() {
@@ -70,6 +71,8 @@ echo "# debootstrap: $(($(date +%s) - t0)) s"
 
 # The system's apt sources and settings, as a newcomer's image would have.
 cp -a /etc/apt/sources.list.d /etc/apt/apt.conf.d "$root/etc/apt/" 2>/dev/null || true
+# debootstrap's own one-line sources.list is replaced by the system's.
+rm -f "$root/etc/apt/sources.list"
 [ ! -e /etc/apt/sources.list ] || cp -a /etc/apt/sources.list "$root/etc/apt/"
 [ ! -d /etc/apt/trusted.gpg.d ] || cp -a /etc/apt/trusted.gpg.d "$root/etc/apt/"
 [ ! -d /etc/apt/keyrings ] || cp -a /etc/apt/keyrings "$root/etc/apt/"

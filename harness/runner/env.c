@@ -154,10 +154,22 @@ void env_probe_json(struct json_object *root, const char *line)
 	for (char *tok = strtok_r(copy, " ", &save); tok;
 	     tok = strtok_r(NULL, " ", &save)) {
 		char *eq = strchr(tok, '=');
+		struct json_object *had;
 
-		if (!eq || eq == tok || !strcmp(tok, "line"))
+		if (!eq || eq == tok || !strncmp(tok, "line=", 5))
 			continue;
+
 		*eq = '\0';
+		/* A repeated key (refused=cgroup:EPERM refused=...) joins. */
+		if (json_object_object_get_ex(o, tok, &had)) {
+			char *both = xasprintf(
+				"%s,%s", json_object_get_string(had), eq + 1);
+
+			json_object_object_add(o, tok,
+					       json_object_new_string(both));
+			free(both);
+			continue;
+		}
 		json_object_object_add(o, tok, json_object_new_string(eq + 1));
 	}
 	free(copy);

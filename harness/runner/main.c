@@ -106,7 +106,7 @@ static int usage_error(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "nsapi-test: ");
 	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n(see 'nsapi test --help')\n");
+	fprintf(stderr, " (see 'nsapi test --help')\n");
 	return -EINVAL;
 }
 
@@ -263,7 +263,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		}
 		if (opt == '?' || opt == ':') {
 			fprintf(stderr,
-				"nsapi-test: %s '%s'\n(see 'nsapi test --help')\n",
+				"nsapi-test: %s '%s' (see 'nsapi test --help')\n",
 				opt == ':' ? "missing value for" :
 					     "unknown option",
 				argv[optind - 1]);

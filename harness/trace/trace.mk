@@ -12,10 +12,10 @@ BPFTOOL ?= $(firstword $(shell command -v bpftool 2>/dev/null) \
 	$(wildcard /usr/sbin/bpftool /sbin/bpftool))
 TRACE_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 	-e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/')
-TRACE_MULTIARCH := $(shell $(CC) -dumpmachine)
+TRACE_MULTIARCH := $(shell $(CC) -dumpmachine 2>/dev/null)
 
 # Static libraries for the qemu guests: libelf.a needs zlib; zstd if built so.
-trace_lib = $(filter /%,$(shell $(CC) -print-file-name=$(1)))
+trace_lib = $(filter /%,$(shell $(CC) -print-file-name=$(1) 2>/dev/null))
 TRACE_STATIC_LIBS := -lbpf -lelf -lz $(if $(call trace_lib,libzstd.a),-lzstd)
 
 TRACE_MISSING := $(strip \
