@@ -214,10 +214,12 @@ TEST_F(setns_err, wrong_nstype_gives_einval_and_changes_nothing)
 }
 
 /*
- * Without CAP_SYS_ADMIN over the target's owning user namespace, joining
- * is refused.  Host root gives up root first; in a user namespace the
- * original namespaces belong to the initial user namespace, where the
- * caller has no capability at all.
+ * setns(2) asks for CAP_SYS_ADMIN in the user namespace that owns the target
+ * and, for every type but user, in the caller's own user namespace too (plus
+ * CAP_SYS_CHROOT for mnt); without them joining is EPERM.  Host root gives
+ * up root first, so it lacks both; in a user namespace the original
+ * namespaces belong to the initial user namespace, where the caller has no
+ * capability at all.
  */
 TEST_F(setns_err, no_cap_sys_admin_gives_eperm_and_changes_nothing)
 {
@@ -230,6 +232,9 @@ TEST_F(setns_err, no_cap_sys_admin_gives_eperm_and_changes_nothing)
 	ASSERT_FALSE(have_host_root());
 	expect_refused(_metadata, self->orig_fd, t->flag, EPERM, self->what);
 	expect_refused(_metadata, self->orig_fd, 0, EPERM, self->what);
+	ns_observe("uid %d without CAP_SYS_ADMIN: setns(%s, %s) and setns(%s, "
+		   "0) gave EPERM, nothing changed",
+		   getuid(), self->what, CLONE_FLAGS_STR(t->flag), self->what);
 }
 
 TEST_HARNESS_MAIN

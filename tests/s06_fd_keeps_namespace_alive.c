@@ -88,7 +88,10 @@ static const struct ns_state {
 			SKIP(return, "kernel lacks %s", __path);         \
 	} while (0)
 
-/* clone3() (the only way for CLONE_NEWTIME), else clone(). */
+/*
+ * clone3(), else clone(): a child born in the new namespace (for time
+ * only clone3() does that; unshare() would leave the caller outside).
+ */
 static pid_t clone_into_new(int flag)
 {
 	pid_t pid = clone3_child(flag);
