@@ -58,15 +58,18 @@ static void expect_refused(struct __test_metadata *_metadata, int fd,
 	saved = errno;
 	ASSERT_EQ(0, ns_snapshot_take(&after));
 	EXPECT_EQ(-1, ret)
-	TH_LOG("setns(%s, %#x) returned %d, expected -1 %s", what, nstype, ret,
+	TH_LOG("setns(%s, %s) returned %d, expected -1 %s", what,
+	       CLONE_FLAGS_STR((unsigned int)nstype), ret,
 	       strerrorname_np(err));
 	EXPECT_EQ(err, saved)
-	TH_LOG("setns(%s, %#x): errno %s, expected %s", what, nstype,
-	       strerrorname_np(saved), strerrorname_np(err));
+	TH_LOG("setns(%s, %s): errno %s, expected %s", what,
+	       CLONE_FLAGS_STR((unsigned int)nstype), strerrorname_np(saved),
+	       strerrorname_np(err));
 	changed = ns_snapshot_diff(&before, &after);
 	EXPECT_EQ(NULL, changed)
-	TH_LOG("refused setns(%s, %#x) changed the caller's %s namespace", what,
-	       nstype, changed ? changed->name : "?");
+	TH_LOG("refused setns(%s, %s) changed the caller's %s namespace", what,
+	       CLONE_FLAGS_STR((unsigned int)nstype),
+	       changed ? changed->name : "?");
 }
 
 /* --- EBADF ------------------------------------------------------------- */
