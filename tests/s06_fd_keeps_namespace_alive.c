@@ -258,6 +258,9 @@ TEST_F(keep, open_fd_keeps_namespace_alive)
 	TH_LOG("open /proc/%d/ns/%s: %s", m.pid, ns->name, strerror(errno));
 	ASSERT_EQ(0, fstat(fd, &kept));
 	end_member(_metadata, &m);
+	ns_observe("member %d of %s:[%lu] exited and was reaped; fd %d still "
+		   "open",
+		   m.pid, ns->name, (unsigned long)kept.st_ino, fd);
 
 	snprintf(path, sizeof(path), "fd %d", fd);
 	join_and_check(_metadata, ns, fd, path, &kept);
