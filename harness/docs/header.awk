@@ -75,15 +75,16 @@ state == 1 {
 	next
 }
 state == 2 {
-	if (match(line, /^[A-Z][A-Za-z -]*: /)) {
-		f = substr(line, 1, RLENGTH - 2)
+	if (match(line, /^[A-Z][A-Za-z -]*:( |$)/)) {
+		f = substr(line, 1, RLENGTH - (substr(line, RLENGTH, 1) == ":" ? 1 : 2))
 		if (f in key) {
 			i = key[f]
 			if (i != cur + 1)
 				err("field \"" f "\" out of order (expected \"" \
 				    names[cur + 1] "\")")
 			cur = i
-			add(i, substr(line, RLENGTH + 1))
+			if (RLENGTH < length(line))
+				add(i, substr(line, RLENGTH + 1))
 			next
 		}
 	}
