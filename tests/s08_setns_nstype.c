@@ -57,6 +57,9 @@ static void expect_joined(struct __test_metadata *_metadata,
 	TH_LOG("setns(%s fd, %s): %s", t->name, CLONE_FLAGS_STR(nstype),
 	       strerror(errno));
 	ASSERT_EQ(0, ns_stat(0, t->children_name, &st));
+	ns_observe("setns(%s fd, %s) joined: %s is now %lu", t->name,
+		   CLONE_FLAGS_STR(nstype), t->children_name,
+		   (unsigned long)st.st_ino);
 	EXPECT_TRUE(same_inode(&self->nt.st, &st))
 	TH_LOG("setns(%s fd, %s) returned 0 but /proc/self/ns/%s is inode "
 	       "%lu, not the target's %lu",
@@ -163,6 +166,8 @@ TEST(o_path_namespace_fd_is_ebadf)
 	TH_LOG("open(/proc/self/ns/uts, O_PATH): %s", strerror(errno));
 	expect_refused(_metadata, fd, "O_PATH uts fd", 0, EBADF);
 	expect_refused(_metadata, fd, "O_PATH uts fd", CLONE_NEWUTS, EBADF);
+	ns_observe("an open O_PATH fd of /proc/self/ns/uts: setns() gives "
+		   "EBADF for nstype 0 and CLONE_NEWUTS");
 	close(fd);
 }
 
