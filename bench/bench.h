@@ -18,7 +18,7 @@
 #include "ns_types.h"
 #include "stats.h"
 
-#define BENCH_MAX_REPS 16
+#define BENCH_MAX_REPS 32
 #define BENCH_MAX_SAMPLES 4096
 #define BENCH_SKIP 4 /* kselftest's skip code */
 
@@ -134,6 +134,9 @@ static inline uint64_t bench_cpu_ns(void)
 }
 
 uint64_t bench_calibrate_clock(void);
+/* The comm of b's worker during its timed calls (nsapi trace's key). */
+#define BENCH_TIMED_COMM_PREFIX "nsb-"
+void bench_timed_comm(const struct bench *b, char comm[16]);
 /*
  * One repetition of b in a fresh worker, appended to r (rep 0 resets r).
  * Repetitions of all benchmarks are interleaved by the caller, so that each
@@ -150,6 +153,7 @@ int bench_skip(struct bench_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int bench_fail(struct bench_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+int bench_env_refused(struct bench_ctx *ctx, int err);
 int bench_helper_start(struct bench_ctx *ctx, unsigned long clone_flags);
 void bench_helper_stop(struct bench_ctx *ctx);
 int bench_open_ns(pid_t pid, const char *entry);

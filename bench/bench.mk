@@ -5,12 +5,15 @@ BENCH_CFLAGS = $(BASE_CFLAGS) $(CFLAGS) -Ibench -Iharness
 BENCH_LDLIBS := -ljson-c -lm $(LDLIBS_COMMON)
 
 BENCH_SRCS := \
+	bench/ab.c \
 	bench/env.c \
 	bench/harness.c \
+	bench/inject.c \
 	bench/main.c \
 	bench/ns_types.c \
 	bench/output_json.c \
 	bench/output_tsv.c \
+	bench/refusal.c \
 	bench/registry.c \
 	bench/report.c \
 	bench/stats.c \
@@ -22,10 +25,12 @@ BENCH_SRCS := \
 	bench/workloads_scale.c
 COMPARE_SRCS := \
 	bench/compare.c \
+	bench/paired.c \
 	bench/stats.c
-BENCH_HDRS := $(wildcard bench/*.h) harness/ns_uapi.h
+BENCH_HDRS := $(wildcard bench/*.h) harness/ns_uapi.h tests/ns_env.h
 
-PROGS += $(BUILD)/nsapi-bench $(BUILD)/nsapi-compare $(BUILD)/nsapi-plot
+PROGS += $(BUILD)/nsapi-bench $(BUILD)/nsapi-compare $(BUILD)/nsapi-plot \
+	$(BUILD)/nsapi-power
 STATIC_PROGS += $(BUILD)/static/nsapi-bench
 CHECK_STEPS += check-bench-compare check-bench-aa
 RUN_STEPS += bench-run
@@ -43,9 +48,14 @@ $(BUILD)/static/nsapi-bench: $(BENCH_SRCS) $(BENCH_HDRS)
 $(BUILD)/nsapi-compare: $(COMPARE_SRCS) $(BENCH_HDRS)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ $(COMPARE_SRCS) $(BENCH_LDLIBS)
+	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ $(COMPARE_SRCS) $(BENCH_LDLIBS) -lz
 
 $(BUILD)/nsapi-plot: bench/plot.sh
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  INSTALL $@")
+	$(Q)install -m 0755 $< $@
+
+$(BUILD)/nsapi-power: bench/power.sh
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  INSTALL $@")
 	$(Q)install -m 0755 $< $@
@@ -82,7 +92,7 @@ $(BUILD)/san/nsapi-bench: $(BENCH_SRCS) $(BENCH_HDRS)
 $(BUILD)/san/nsapi-compare: $(COMPARE_SRCS) $(BENCH_HDRS)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@ (asan+ubsan)")
-	$(Q)$(CC) $(BENCH_CFLAGS) -O1 $(SAN_FLAGS) -o $@ $(COMPARE_SRCS) $(BENCH_LDLIBS)
+	$(Q)$(CC) $(BENCH_CFLAGS) -O1 $(SAN_FLAGS) -o $@ $(COMPARE_SRCS) $(BENCH_LDLIBS) -lz
 
 $(BUILD)/san/nsapi-plot: bench/plot.sh
 	@mkdir -p $(@D)

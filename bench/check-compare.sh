@@ -71,9 +71,44 @@ expect_usage_error "bench: no match" "$B" no-such-benchmark
 expect_usage_error "bench: unwritable results" "$B" --results /proc/nsapi floor/getppid
 expect_usage_error "plot: missing dir" "$P" "$tmp/none"
 expect_usage_error "plot: unknown option" "$P" --bogus "$a"
+# Hostile result files: a FIFO (and a symlink to it) is never read, a file
+# over the size cap is refused, samples must be finite, non-negative numbers.
+mkfifo "$tmp/fifo"
+ln -s fifo "$tmp/fifolink"
+truncate -s 300M "$tmp/huge.json"
+for bad in NaN Infinity 1e400 -5; do
+	sed "0,/\"samples_ns\":\[/s//\"samples_ns\":[$bad,/" "$a/bench.json" >"$tmp/bad_$bad.json"
+done
+perl -0pe 's/"samples_ns":\[[^]]*\]/"samples_ns":[]/' "$a/bench.json" >"$tmp/emptysamples.json"
+expect_usage_error "compare: a FIFO" timeout 10 "$C" "$a" "$tmp/fifo"
+expect_usage_error "compare: a symlink to a FIFO" timeout 10 "$C" "$a" "$tmp/fifolink"
+expect_usage_error "compare: over the size cap" "$C" "$a" "$tmp/huge.json"
+for bad in NaN Infinity 1e400 -5; do
+	expect_usage_error "compare: a sample $bad" "$C" "$a" "$tmp/bad_$bad.json"
+done
+expect_usage_error "compare: empty samples_ns" "$C" "$a" "$tmp/emptysamples.json"
+grep -q 'floor/getppid' "$tmp/err" || fail "compare: the empty-samples message does not name the benchmark"
+expect_usage_error "bench: empty pattern" "$B" ''
+expect_usage_error "bench: one pattern of two names nothing" "$B" floor no-such-benchmark
+# plot: names outside the safe set never reach gnuplot; a partial result
+# (this one: floor and nsfs only) is plotted with what is left out named.
+mkdir -p "$tmp/q'x" "$tmp/badconc"
+cp "$a"/*.tsv "$tmp/q'x/"
+cp "$a"/*.tsv "$tmp/badconc/"
+printf "u'\\\`touch %s/pwned\\\`\t1\t2\t1\t3\n" "$tmp" >>"$tmp/badconc/conc.tsv"
+expect_usage_error "plot: a quote in a set name" "$P" --out "$tmp/p1" "$tmp/q'x"
+expect_usage_error "plot: a quote in a conc.tsv type" "$P" --out "$tmp/p2" "$tmp/badconc"
+expect_usage_error "plot: a quote in --cdf" "$P" --out "$tmp/p3" --cdf "x'y" "$a"
+[ ! -e "$tmp/p1" ] && [ ! -e "$tmp/p2" ] && [ ! -e "$tmp/pwned" ] ||
+	fail "plot: a refused input wrote output or ran a command"
+if command -v gnuplot >/dev/null; then
+	"$P" --out "$tmp/partial" "$a" >"$tmp/partial.txt" 2>&1 || fail "plot of a partial result exited $?"
+	grep -q '^left out' "$tmp/partial.txt" || fail "plot of a partial result does not say what it left out"
+	[ -s "$tmp/partial/medians.png" ] || fail "plot of a partial result made no medians figure"
+fi
 if [ "$(id -u)" != 0 ]; then
 	expect_usage_error "bench: read-only results" "$B" --results "$tmp/ro" floor/getppid
 fi
 
 [ $fails -eq 0 ] || exit 1
-echo "  BENCH   compare: self same, x1.5 flagged, --fail-above gates, bad inputs exit 2"
+echo "  BENCH   compare: self same, x1.5 flagged, --fail-above gates, bad inputs exit 2 (FIFO, size cap, NaN/Infinity/1e400/negative/empty samples, unsafe plot names), partial plot"

@@ -8,8 +8,15 @@
  *   same    otherwise
  * with m the number of benchmarks compared (Bonferroni).  --fail-above PCT
  * exits 1 when a benchmark is slower by that rule with threshold PCT.
+ * The two arms of one interleaved run (nsapi bench --ab; their contexts
+ * share an "ab" id) are compared paired instead: ratio, CI and p from
+ * Yuen's trimmed t over the per-repetition log ratios (paired.h), same
+ * rule.
+ * Beside every "same" the change it could hide: the ratio the rule detects
+ * with 80% power given this comparison's spread.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -23,7 +30,9 @@
 #include <unistd.h>
 
 #include <json-c/json.h>
+#include <zlib.h>
 
+#include "paired.h"
 #include "stats.h"
 
 #define MAX_REPS 64
@@ -42,17 +51,23 @@ struct set {
 	struct json_object *root;
 	struct series *s;
 	size_t n;
+	char ab_id[64], ab_arm[8]; /* nsapi bench --ab, else empty */
 };
 
 struct verdict {
 	double ratio, lo, hi, p;
 	const char *word;
+	bool paired;
+	double hide; /* the change detected with 80% power, as a ratio - 1 */
 };
 
 struct cfg {
 	double threshold, alpha, fail_above;
-	bool fail;
+	bool fail, tsv;
 };
+
+#define Z_975 1.959964
+#define Z_80 0.841621
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -68,10 +83,25 @@ static void die(const char *fmt, ...)
 	exit(2);
 }
 
+/* DIR/NAME or DIR/NAME.gz (a matrix run directory keeps bench.json.gz). */
+static bool exists_plain_or_gz(char *path, size_t len, const char *dir,
+			       const char *name)
+{
+	snprintf(path, len, "%s/%s", dir, name);
+	if (!access(path, F_OK))
+		return true;
+	snprintf(path, len, "%s/%s.gz", dir, name);
+	return !access(path, F_OK);
+}
+
+/* A result file larger than this is refused rather than read. */
+#define MAX_FILE_BYTES (256L << 20)
+
 static void resolve(const char *arg, char *path, size_t len)
 {
 	struct stat st;
 	struct utsname u;
+	char sub[PATH_MAX];
 
 	if (stat(arg, &st))
 		die("%s: %s", arg, strerror(errno));
@@ -79,23 +109,96 @@ static void resolve(const char *arg, char *path, size_t len)
 		snprintf(path, len, "%s", arg);
 		return;
 	}
-	snprintf(path, len, "%s/bench.json", arg);
-	if (!access(path, F_OK))
+	if (exists_plain_or_gz(path, len, arg, "bench.json"))
 		return;
 	uname(&u);
-	snprintf(path, len, "%s/%s/bench.json", arg, u.release);
-	if (access(path, F_OK))
-		die("%s: no bench.json in it (nor in %s/)", arg, u.release);
+	snprintf(sub, sizeof(sub), "%s/%s", arg, u.release);
+	if (!exists_plain_or_gz(path, len, sub, "bench.json"))
+		die("%s: no bench.json or bench.json.gz in it (nor in %s/)",
+		    arg, u.release);
+}
+
+/* Decompressed results larger than this are refused (a gzip bomb). */
+#define GZIP_MAX_BYTES (256u << 20)
+
+static bool is_gzip(const char *path)
+{
+	unsigned char magic[2] = { 0, 0 };
+	FILE *f = fopen(path, "re");
+	size_t got;
+
+	if (!f)
+		return false;
+	got = fread(magic, 1, 2, f);
+	fclose(f);
+	return got == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+}
+
+static char *slurp_gzip(const char *path, size_t *len)
+{
+	gzFile g = gzopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+	int got, err;
+
+	if (!g)
+		die("%s: %s", path, strerror(errno ? errno : ENOMEM));
+	do {
+		if (n + 65536 > cap) {
+			cap = cap ? cap * 2 : 1 << 20;
+			if (cap > GZIP_MAX_BYTES)
+				die("%s: more than %u MiB once decompressed",
+				    path, GZIP_MAX_BYTES >> 20);
+			buf = realloc(buf, cap + 1);
+			if (!buf)
+				die("%s: out of memory", path);
+		}
+		got = gzread(g, buf + n, (unsigned int)(cap - n));
+		if (got < 0)
+			die("%s: gzip: %s", path, gzerror(g, &err));
+		n += (size_t)got;
+	} while (got > 0);
+	gzclose(g);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/*
+ * A regular file of at most MAX_FILE_BYTES, opened without blocking (a FIFO
+ * or a device is refused, never read).
+ */
+static FILE *open_result(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	FILE *f;
+
+	if (fd < 0)
+		die("%s: %s", path, strerror(errno));
+	if (fstat(fd, &st))
+		die("%s: fstat: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		die("%s: not a regular file", path);
+	if (st.st_size > MAX_FILE_BYTES)
+		die("%s: %lld bytes, more than a result file may have (%ld MiB)",
+		    path, (long long)st.st_size, MAX_FILE_BYTES >> 20);
+	f = fdopen(fd, "r");
+	if (!f)
+		die("%s: %s", path, strerror(errno));
+	return f;
 }
 
 static char *slurp(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "re");
+	FILE *f = open_result(path);
 	char *buf = NULL;
 	size_t cap = 0, n = 0, got;
 
-	if (!f)
-		die("%s: %s", path, strerror(errno));
+	if (is_gzip(path)) {
+		fclose(f);
+		return slurp_gzip(path, len);
+	}
 	do {
 		if (n + 65536 > cap) {
 			cap = cap ? cap * 2 : 1 << 20;
@@ -105,6 +208,9 @@ static char *slurp(const char *path, size_t *len)
 		}
 		got = fread(buf + n, 1, cap - n, f);
 		n += got;
+		if (n > (size_t)MAX_FILE_BYTES)
+			die("%s: grew past %ld MiB while read", path,
+			    MAX_FILE_BYTES >> 20);
 	} while (got);
 	if (ferror(f))
 		die("%s: read: %s", path, strerror(errno));
@@ -166,14 +272,22 @@ static void add_samples(struct set *set, struct series *s,
 		if (!s->x)
 			die("out of memory");
 	}
+	if (!k)
+		die("%s: %s: samples_ns is empty", set->path, s->name);
 	for (i = 0; i < k; i++) {
 		struct json_object *v = json_object_array_get_idx(arr, i);
+		double x;
 
 		if (!json_object_is_type(v, json_type_double) &&
 		    !json_object_is_type(v, json_type_int))
 			die("%s: %s: samples_ns[%zu] is not a number",
 			    set->path, s->name, i);
-		s->x[s->n++] = json_object_get_double(v);
+		x = json_object_get_double(v);
+		if (!isfinite(x) || x < 0)
+			die("%s: %s: samples_ns[%zu] is %g, not a finite "
+			    "non-negative number",
+			    set->path, s->name, i, x);
+		s->x[s->n++] = x;
 	}
 	s->len[s->reps++] = (unsigned int)k;
 }
@@ -186,6 +300,30 @@ static const char *str_field(struct json_object *o, const char *key)
 	    !json_object_is_type(v, json_type_string))
 		return NULL;
 	return json_object_get_string(v);
+}
+
+/* context.ab of an interleaved run: its id and arm. */
+static void load_ab(struct set *set)
+{
+	struct json_object *ctx, *ab;
+	const char *id, *arm;
+
+	if (!json_object_object_get_ex(set->root, "context", &ctx) ||
+	    !json_object_object_get_ex(ctx, "ab", &ab))
+		return;
+	id = str_field(ab, "id");
+	arm = str_field(ab, "arm");
+	if (id && arm) {
+		snprintf(set->ab_id, sizeof(set->ab_id), "%s", id);
+		snprintf(set->ab_arm, sizeof(set->ab_arm), "%s", arm);
+	}
+}
+
+/* Two arms of one interleaved run: compared repetition by repetition. */
+static bool paired_sets(const struct set *a, const struct set *b)
+{
+	return a->ab_id[0] && !strcmp(a->ab_id, b->ab_id) &&
+	       strcmp(a->ab_arm, b->ab_arm);
 }
 
 /* Pools the samples_ns of every iteration row by run_name. */
@@ -216,6 +354,7 @@ static void load_set(const char *arg, struct set *set)
 		die("%s: no iteration rows with samples_ns (not written by "
 		    "nsapi bench?)",
 		    set->path);
+	load_ab(set);
 }
 
 static struct stats_set as_set(const struct series *s)
@@ -223,17 +362,57 @@ static struct stats_set as_set(const struct series *s)
 	return (struct stats_set){ s->x, s->n, s->len, s->reps };
 }
 
-static struct verdict judge(const struct series *a, const struct series *b,
-			    const struct cfg *c, size_t m)
+/*
+ * Paired: the ratio the rule calls slower with 80% power, from the t
+ * distribution of the mean log ratio: it must clear both the significance
+ * bound and the threshold plus the CI's half-width.
+ */
+static double paired_hide(const struct paired *pr, const struct cfg *c,
+			  size_t m)
+{
+	double df = pr->df, se = pr->se_log;
+	double sig = student_t_quantile(1 - c->alpha / (2.0 * (double)m), df);
+	double ci = log1p(c->threshold) + student_t_quantile(0.975, df) * se;
+
+	return expm1(fmax(sig * se, ci) + student_t_quantile(0.8, df) * se);
+}
+
+static void judge_paired(const struct series *a, const struct series *b,
+			 const struct cfg *c, size_t m, struct verdict *v)
 {
 	struct stats_set sa = as_set(a), sb = as_set(b);
-	struct verdict v = { .word = "same" };
+	struct paired pr;
+
+	if (paired_stats(&sa, &sb, &pr)) {
+		v->paired = false;
+		return;
+	}
+	v->ratio = pr.ratio;
+	v->lo = pr.lo;
+	v->hi = pr.hi;
+	v->p = pr.p;
+	v->hide = paired_hide(&pr, c, m);
+}
+
+static struct verdict judge(const struct series *a, const struct series *b,
+			    const struct cfg *c, size_t m, bool paired)
+{
+	struct stats_set sa = as_set(a), sb = as_set(b);
+	struct verdict v = { .word = "same", .paired = paired };
 	bool sig;
 
-	v.ratio = stats_median(b->x, b->n) / stats_median(a->x, a->n);
-	if (stats_boot_ratio_ci(&sa, &sb, RATIO_RESAMPLES, &v.lo, &v.hi))
-		die("out of memory");
-	v.p = stats_mann_whitney_p(a->x, a->n, b->x, b->n);
+	if (paired)
+		judge_paired(a, b, c, m, &v);
+	if (!v.paired) {
+		v.ratio = stats_median(b->x, b->n) / stats_median(a->x, a->n);
+		if (stats_boot_ratio_ci(&sa, &sb, RATIO_RESAMPLES, &v.lo,
+					&v.hi))
+			die("out of memory");
+		v.p = stats_mann_whitney_p(a->x, a->n, b->x, b->n);
+		/* Unpaired, p is tiny for any shift: the CI decides. */
+		v.hide = expm1(log1p(c->threshold) +
+			       (Z_975 + Z_80) * log(v.hi / v.lo) / (2 * Z_975));
+	}
 	sig = v.p < c->alpha / (double)m;
 	if (sig && v.lo > 1 + c->threshold)
 		v.word = "slower";
@@ -264,7 +443,14 @@ static void usage(void)
 	       "                    number of benchmarks (default 0.01)\n"
 	       "  --fail-above PCT  exit 1 if any benchmark is significantly "
 	       "slower\n"
-	       "                    by more than PCT percent\n");
+	       "                    by more than PCT percent\n"
+	       "  --tsv             two sets: one tab-separated row per "
+	       "benchmark\n"
+	       "                    (name, A p50, B p50, ratio, lo, hi, p, "
+	       "verdict,\n"
+	       "                    could-hide %%, paired)\n"
+	       "The two arms of one 'nsapi bench --ab' run are compared "
+	       "paired.\n");
 }
 
 static void parse(int argc, char **argv, struct cfg *c)
@@ -273,6 +459,7 @@ static void parse(int argc, char **argv, struct cfg *c)
 		{ "threshold", required_argument, NULL, 't' },
 		{ "alpha", required_argument, NULL, 'a' },
 		{ "fail-above", required_argument, NULL, 'f' },
+		{ "tsv", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -293,6 +480,9 @@ static void parse(int argc, char **argv, struct cfg *c)
 				parse_num(optarg, 0, 1000, "--fail-above") /
 				100;
 			c->fail = true;
+			break;
+		case 'T':
+			c->tsv = true;
 			break;
 		case 'h':
 			usage();
@@ -350,26 +540,47 @@ static void count(struct tally *t, const struct verdict *v, const char *name,
 	}
 }
 
+static void print_row(const struct cfg *c, const struct series *a,
+		      const struct series *b, const struct verdict *v)
+{
+	const char *fmt =
+		c->tsv ? "%s\t%.1f\t%.1f\t%.4f\t%.4f\t%.4f\t%.3g\t%s" :
+			 "%-28s %12.1f %12.1f %7.3f   [%6.3f, %6.3f] %9.2g  %s";
+
+	printf(fmt, a->name, stats_median(a->x, a->n), stats_median(b->x, b->n),
+	       v->ratio, v->lo, v->hi, v->p, v->word);
+	if (c->tsv)
+		printf("\t%.1f\t%d\n", v->hide * 100, v->paired);
+	else if (!strcmp(v->word, "same"))
+		printf(", could hide +%.0f%%\n", v->hide * 100);
+	else
+		putchar('\n');
+}
+
 static void compare_two(const struct set *a, const struct set *b,
 			const struct cfg *c, struct tally *t)
 {
 	size_t m = common_count(a, b), i;
+	bool paired = paired_sets(a, b);
 
-	printf("A = %s\nB = %s\n", a->path, b->path);
-	printf("%-28s %12s %12s %7s %17s %9s  %s\n", "benchmark", "A p50_ns",
-	       "B p50_ns", "B/A", "95% CI of ratio", "p", "verdict");
+	if (!c->tsv) {
+		printf("A = %s\nB = %s\n", a->path, b->path);
+		if (paired)
+			printf("paired: the two arms of one interleaved run "
+			       "(ratio, CI, p over the repetition pairs)\n");
+		printf("%-28s %12s %12s %7s %17s %9s  %s\n", "benchmark",
+		       "A p50_ns", "B p50_ns", "B/A", "95% CI of ratio", "p",
+		       "verdict");
+	}
 	for (i = 0; i < a->n; i++) {
 		const struct series *sa = &a->s[i], *sb = find(b, sa->name);
 		struct verdict v;
 
 		if (!sb)
 			continue;
-		v = judge(sa, sb, c, m);
+		v = judge(sa, sb, c, m, paired);
 		count(t, &v, sa->name, c, c->alpha / (double)m);
-		printf("%-28s %12.1f %12.1f %7.3f   [%6.3f, %6.3f] %9.2g  %s\n",
-		       sa->name, stats_median(sa->x, sa->n),
-		       stats_median(sb->x, sb->n), v.ratio, v.lo, v.hi, v.p,
-		       v.word);
+		print_row(c, sa, sb, &v);
 	}
 }
 
@@ -400,7 +611,8 @@ static void compare_matrix(const struct set *sets, size_t k,
 				printf(" %9s", "-");
 				continue;
 			}
-			v = judge(s0, sj, c, m);
+			v = judge(s0, sj, c, m,
+				  paired_sets(&sets[0], &sets[j]));
 			count(t, &v, s0->name, c, c->alpha / (double)m);
 			printf("  %7.3f%c", v.ratio,
 			       v.word[1] == 'l' ? '+' :
@@ -432,6 +644,8 @@ int main(int argc, char **argv)
 
 	parse(argc, argv, &c);
 	k = (size_t)(argc - optind);
+	if (c.tsv && k != 2)
+		die("--tsv compares exactly two result sets");
 	sets = calloc(k, sizeof(*sets));
 	if (!sets)
 		die("out of memory");
@@ -448,6 +662,10 @@ int main(int argc, char **argv)
 		compare_matrix(sets, k, &c, &t);
 	if (!t.ndev)
 		die("the result sets have no benchmark in common");
+	if (c.tsv) {
+		ret = c.fail && t.gate;
+		goto out;
+	}
 	printf("verdicts: %zu same, %zu slower, %zu faster (threshold %.0f%%, "
 	       "alpha %g / %zu)\n",
 	       t.same, t.slower, t.faster, c.threshold * 100, c.alpha,
@@ -460,6 +678,7 @@ int main(int argc, char **argv)
 		       t.gate, c.fail_above * 100);
 		ret = 1;
 	}
+out:
 	free(t.dev);
 	free_sets(sets, k);
 	return ret;

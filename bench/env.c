@@ -5,6 +5,7 @@
  * A missing file is recorded as "unknown", never an error.
  */
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,6 +156,100 @@ static void add_gbench_fields(struct json_object *ctx, const char *argv0)
 	add_str(ctx, "library_version", "nsapi-bench 1");
 }
 
+/*
+ * The boot parameters that change performance, and only those: the whole
+ * command line may hold anything (root device, tokens, init arguments), and
+ * results are shared.  A word is kept when it is one of perf_params[] or
+ * starts with one that ends in '='.
+ */
+static const char *const perf_params[] = {
+	"mitigations=",
+	"pti=",
+	"nopti",
+	"kpti=",
+	"nosmt",
+	"smt=",
+	"isolcpus=",
+	"nohz_full=",
+	"nohz=",
+	"rcu_nocbs=",
+	"irqaffinity=",
+	"idle=",
+	"preempt=",
+	"clocksource=",
+	"tsc=",
+	"intel_pstate=",
+	"amd_pstate=",
+	"cpufreq.default_governor=",
+	"processor.max_cstate=",
+	"intel_idle.max_cstate=",
+	"skew_tick=",
+	"threadirqs",
+	"spectre_v2=",
+	"spectre_v2_user=",
+	"spectre_bhi=",
+	"nospectre_v1",
+	"nospectre_v2",
+	"spec_store_bypass_disable=",
+	"ssbd=",
+	"l1tf=",
+	"mds=",
+	"tsx=",
+	"tsx_async_abort=",
+	"retbleed=",
+	"srbds=",
+	"mmio_stale_data=",
+	"gather_data_sampling=",
+	"spec_rstack_overflow=",
+	"reg_file_data_sampling=",
+	"transparent_hugepage=",
+	"init_on_alloc=",
+	"init_on_free=",
+	"page_alloc.shuffle=",
+	"audit=",
+	"psi=",
+	"nokaslr",
+	"lsm=",
+	"security=",
+	"selinux=",
+	"apparmor=",
+	"numa_balancing=",
+};
+
+static bool perf_param(const char *word, size_t n)
+{
+	for (size_t i = 0; i < sizeof(perf_params) / sizeof(*perf_params);
+	     i++) {
+		size_t k = strlen(perf_params[i]);
+		bool prefix = perf_params[i][k - 1] == '=';
+
+		if (prefix ? n > k && !strncmp(word, perf_params[i], k) :
+			     n == k && !strncmp(word, perf_params[i], k))
+			return true;
+	}
+	return false;
+}
+
+static void boot_params(char *out, size_t len)
+{
+	char line[4096];
+	size_t used = 0;
+
+	read_line("/proc/cmdline", line, sizeof(line));
+	out[0] = '\0';
+	for (char *w = line; *w;) {
+		size_t n = strcspn(w, " \t");
+
+		if (!strncmp(w, "--", 2) && n == 2)
+			break; /* what follows goes to init */
+		if (n && perf_param(w, n) && used + n + 2 < len)
+			used += snprintf(out + used, len - used, "%s%.*s",
+					 used ? " " : "", (int)n, w);
+		w += n;
+		w += strspn(w, " \t");
+	}
+}
+
 struct json_object *env_collect(const char *argv0)
 {
 	struct json_object *ctx = json_object_new_object();
@@ -172,8 +267,8 @@ struct json_object *env_collect(const char *argv0)
 	cpu_model(buf, sizeof(buf));
 	add_str(ctx, "cpu_model", buf);
 	json_object_object_add(ctx, "mitigations", mitigations());
-	read_line("/proc/cmdline", buf, sizeof(buf));
-	add_str(ctx, "cmdline", buf);
+	boot_params(buf, sizeof(buf));
+	add_str(ctx, "boot_params", buf);
 	read_line("/sys/devices/system/clocksource/clocksource0/"
 		  "current_clocksource",
 		  buf, sizeof(buf));

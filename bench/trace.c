@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Runs build/nsapi-trace beside the benchmark (same directory as our own
- * executable), waits until it reports being attached, and afterwards assigns
- * its events to benchmarks by the CLOCK_MONOTONIC window of each worker.
+ * executable), waits until it reports being attached, and afterwards reads
+ * its histograms, kept in the kernel (--hist): no event per call reaches
+ * user space.  Each benchmark's worker makes its timed calls under a comm
+ * of its own (bench_timed_comm), the histograms' key (--group comm), so
+ * its setup calls and the other benchmarks' stay out.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,9 +32,14 @@
 #define OVERHEAD_MIN_EVENTS_PER_CALL 0.5
 #define OVERHEAD_MAX_P50_NS 20000.0
 
-struct event {
-	uint64_t ts_ns;
-	double dur_ns;
+#define MAX_BUCKETS 512
+
+/* One benchmark's histogram: every syscall and flag set merged. */
+struct hist {
+	char comm[16];
+	size_t n; /* buckets used */
+	double lo[MAX_BUCKETS], hi[MAX_BUCKETS], count[MAX_BUCKETS];
+	double total;
 };
 
 static int tracer_path(char *buf, size_t len)
@@ -68,8 +76,8 @@ static void exec_tracer(const char *path, const char *comm, int ready_w,
 	dup2(err_fd, STDERR_FILENO);
 	fcntl(ready_w, F_SETFD, 0);
 	/* The benchmarks need times, not what setns()'s fds name. */
-	execl(path, "nsapi-trace", "--json", "--no-target", "-c", comm,
-	      "--ready-fd", fdarg, (char *)NULL);
+	execl(path, "nsapi-trace", "--hist", "--json", "--group", "comm",
+	      "--no-target", "-c", comm, "--ready-fd", fdarg, (char *)NULL);
 	dprintf(STDERR_FILENO, "execl(%s): %s\n", path, strerror(errno));
 	_exit(127);
 }
@@ -124,47 +132,97 @@ int trace_start(struct tracer *t, const char *comm, char *why, size_t len)
 	return ret;
 }
 
-static size_t parse_events(int fd, struct event **out)
+/* Adds one [lo, hi, count] bucket to h, merging equal ranges. */
+static void hist_add(struct hist *h, double lo, double hi, double count)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		if (h->lo[i] == lo)
+			break;
+	if (i == h->n) {
+		if (h->n == MAX_BUCKETS)
+			return;
+		h->n++;
+		h->lo[i] = lo;
+		h->hi[i] = hi;
+		h->count[i] = 0;
+	}
+	h->count[i] += count;
+	h->total += count;
+}
+
+/* The tracer's lines ({"comm":...,"buckets":[[lo,hi,n],...]}) for comm. */
+static void read_hist(int fd, const char *comm, struct hist *h)
 {
 	FILE *f = fdopen(dup(fd), "r");
-	size_t n = 0, cap = 0;
 	char *line = NULL;
 	size_t llen = 0;
 
-	*out = NULL;
+	memset(h, 0, sizeof(*h));
 	if (!f)
-		return 0;
+		return;
 	rewind(f);
 	while (getline(&line, &llen, f) > 0) {
-		struct json_object *o = json_tokener_parse(line), *ts, *dur;
+		struct json_object *o = json_tokener_parse(line), *c, *b;
+		size_t i, n;
 
-		if (o && json_object_object_get_ex(o, "ts_ns", &ts) &&
-		    json_object_object_get_ex(o, "dur_ns", &dur)) {
-			if (n == cap) {
-				cap = cap ? cap * 2 : 4096;
-				*out = realloc(*out, cap * sizeof(**out));
+		if (o && json_object_object_get_ex(o, "comm", &c) &&
+		    json_object_is_type(c, json_type_string) &&
+		    !strcmp(json_object_get_string(c), comm) &&
+		    json_object_object_get_ex(o, "buckets", &b)) {
+			n = json_object_array_length(b);
+			for (i = 0; i < n; i++) {
+				struct json_object *e =
+					json_object_array_get_idx(b, i);
+
+				if (json_object_array_length(e) == 3)
+					hist_add(
+						h,
+						json_object_get_double(
+							json_object_array_get_idx(
+								e, 0)),
+						json_object_get_double(
+							json_object_array_get_idx(
+								e, 1)),
+						json_object_get_double(
+							json_object_array_get_idx(
+								e, 2)));
 			}
-			if (*out)
-				(*out)[n++] = (struct event){
-					(uint64_t)json_object_get_int64(ts),
-					json_object_get_double(dur)
-				};
 		}
 		json_object_put(o);
 	}
 	free(line);
 	fclose(f);
-	return *out ? n : 0;
 }
 
-static bool in_windows(const struct bench_result *r, uint64_t ts_ns)
+static int cmp_lo(const void *a, const void *b)
 {
-	unsigned int k;
+	double x = *(const double *)a, y = *(const double *)b;
 
-	for (k = 0; k < r->reps; k++)
-		if (ts_ns >= r->start_ns[k] && ts_ns <= r->end_ns[k])
-			return true;
-	return false;
+	return (x > y) - (x < y);
+}
+
+/* The q quantile, linear inside its bucket; NAN when empty. */
+static double hist_quantile(const struct hist *h, double q)
+{
+	double order[MAX_BUCKETS][3], want = q * h->total, seen = 0;
+	size_t i;
+
+	for (i = 0; i < h->n; i++) {
+		order[i][0] = h->lo[i];
+		order[i][1] = h->hi[i];
+		order[i][2] = h->count[i];
+	}
+	qsort(order, h->n, sizeof(order[0]), cmp_lo);
+	for (i = 0; i < h->n; i++) {
+		if (seen + order[i][2] >= want && order[i][2] > 0)
+			return order[i][0] + (order[i][1] - order[i][0]) *
+						     (want - seen) /
+						     order[i][2];
+		seen += order[i][2];
+	}
+	return NAN;
 }
 
 static double calls_of(const struct bench_result *r)
@@ -177,27 +235,21 @@ static double calls_of(const struct bench_result *r)
 	return calls;
 }
 
-/* Events inside the traced pass's window of r, reported on b. */
+/* The traced pass's histogram of r's timed calls, reported on b. */
 static void assign(struct bench_result *b, const struct bench_result *r,
-		   const struct event *ev, size_t n)
+		   int out_fd)
 {
-	double *d = malloc((n + 1) * sizeof(double)), *sorted;
-	size_t i, k = 0;
+	static struct hist h;
+	char comm[16];
 
-	for (i = 0; d && i < n; i++)
-		if (in_windows(r, ev[i].ts_ns))
-			d[k++] = ev[i].dur_ns;
+	bench_timed_comm(r->b, comm);
+	read_hist(out_fd, comm, &h);
 	b->traced = true;
-	b->trace_events = k;
+	b->trace_events = (size_t)h.total;
 	b->traced_p50_ns = r->st.p50;
-	b->trace_p50_ns = b->trace_p90_ns = b->trace_p99_ns = NAN;
-	if (k && !stats_sort_copy(d, k, &sorted)) {
-		b->trace_p50_ns = stats_quantile_sorted(sorted, k, 0.5);
-		b->trace_p90_ns = stats_quantile_sorted(sorted, k, 0.9);
-		b->trace_p99_ns = stats_quantile_sorted(sorted, k, 0.99);
-		free(sorted);
-	}
-	free(d);
+	b->trace_p50_ns = hist_quantile(&h, 0.5);
+	b->trace_p90_ns = hist_quantile(&h, 0.9);
+	b->trace_p99_ns = hist_quantile(&h, 0.99);
 }
 
 /*
@@ -232,12 +284,10 @@ int trace_finish(struct tracer *t, const struct bench_run *traced,
 		 struct bench_run *base)
 {
 	double over[512];
-	struct event *ev;
-	size_t n, i, m = 0;
+	size_t i, m = 0;
 
 	kill(t->pid, SIGINT);
 	waitpid(t->pid, NULL, 0);
-	n = parse_events(t->out_fd, &ev);
 	for (i = 0; i < traced->n && i < base->n; i++) {
 		const struct bench_result *r = &traced->res[i];
 		struct bench_result *b = &base->res[i];
@@ -245,7 +295,7 @@ int trace_finish(struct tracer *t, const struct bench_run *traced,
 
 		if (r->status != BENCH_OK || b->status != BENCH_OK)
 			continue;
-		assign(b, r, ev, n);
+		assign(b, r, t->out_fd);
 		calls = calls_of(r);
 		b->trace_overhead_ns = NAN;
 		b->traced_calls_per_call = calls ? b->trace_events / calls : 0;
@@ -258,7 +308,6 @@ int trace_finish(struct tracer *t, const struct bench_run *traced,
 	}
 	base->traced = true;
 	summarize_overhead(base, over, m);
-	free(ev);
 	close(t->out_fd);
 	close(t->err_fd);
 	return 0;

@@ -6,9 +6,9 @@
 # into a cache outside the repository.  Nothing is installed system-wide.
 set -euo pipefail
 
-out=${1:?usage: fetch-kselftest.sh OUTDIR}
+out=${1:?usage: fetch-kselftest.sh OUTDIR | --pick}
 headers=(kselftest.h kselftest_harness.h)
-mkdir -p "$out"
+[ "$out" = --pick ] || mkdir -p "$out"
 
 install_from() { # DIR LABEL
 	local f
@@ -33,10 +33,24 @@ fi
 
 cache=$("$(dirname "${BASH_SOURCE[0]}")/cache-dir.sh")
 
+. "$(dirname "${BASH_SOURCE[0]}")/apt-lists.sh"
+
+
+
+# linux-source-6.12 when apt knows it; else what the linux-source
+# metapackage depends on (in bookworm an empty package depending on
+# linux-source-6.1); else the newest linux-source-X.Y apt knows.
 pick_package() {
-	local p
-	for p in linux-source-6.12 linux-source; do
-		if apt-cache show "$p" >/dev/null 2>&1; then
+	local p dep
+	if apt_has_candidate linux-source-6.12; then
+		echo linux-source-6.12
+		return 0
+	fi
+	dep=$(apt-cache depends linux-source 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-source-[0-9][0-9.]*\)$/\1/p' | sort -rV | head -n1)
+	for p in $dep $(apt-cache pkgnames linux-source- 2>/dev/null |
+		grep -E '^linux-source-[0-9]+\.[0-9]+$' | sort -rV); do
+		if apt_has_candidate "$p"; then
 			echo "$p"
 			return 0
 		fi
@@ -44,11 +58,23 @@ pick_package() {
 	return 1
 }
 
+if [ "${1:-}" = --pick ]; then # the choice only (make check tests it)
+	pick_package || { echo "none"; exit 1; }
+	exit 0
+fi
+
+if apt_lists_stale; then
+	apt_refresh "the package lists are missing or older than the apt sources" || true
+elif ! apt_has_candidate linux-source-6.12; then
+	apt_refresh "they lack linux-source-6.12" || true
+fi
 pkg=$(pick_package) || {
-	echo "fetch-kselftest: apt knows no linux-source package;" \
-		"run 'apt-get update' or set KSFT_DIR=<kernel>/tools/testing/selftests" >&2
+	echo "fetch-kselftest: apt knows no linux-source-X.Y package;" \
+		"run 'apt-get update' as root or set KSFT_DIR=<kernel>/tools/testing/selftests" >&2
 	exit 1
 }
+[ "$pkg" = linux-source-6.12 ] ||
+	echo "  KSFT    linux-source-6.12 is not in the package lists; using $pkg (its harness may lack XFAIL and the -t/-v/-f filters)"
 ver=$(apt-cache policy "$pkg" | awk '/Candidate:/ { print $2 }')
 dir="$cache/kselftest/$pkg-$ver"
 

@@ -1,5 +1,5 @@
-# The runner (nsapi-test), the command dispatcher (nsapi) and the fault
-# injector (nsapi-fault), each also built statically for the qemu guests and
+# The runner (nsapi-test), the command dispatcher (nsapi), the fault
+# injector (nsapi-fault) and the environment probe (nsapi-env), each also built statically for the qemu guests and
 # with AddressSanitizer + UndefinedBehaviorSanitizer for make check.
 
 HARNESS_CFLAGS = $(BASE_CFLAGS) $(CFLAGS) -Iharness
@@ -10,10 +10,14 @@ RUNNER_SRCS := $(sort $(wildcard harness/runner/*.c))
 RUNNER_HDRS := $(wildcard harness/runner/*.h) harness/ns_uapi.h
 
 # name: sources
-HARNESS_TOOLS := nsapi nsapi-test nsapi-fault
+HARNESS_TOOLS := nsapi nsapi-test nsapi-fault nsapi-env
 nsapi_SRCS := harness/nsapi.c
 nsapi-test_SRCS := $(RUNNER_SRCS)
 nsapi-fault_SRCS := harness/fault.c
+# the tests' environment probe, printed by the runner
+nsapi-env_SRCS := harness/env.c
+nsapi-env_CFLAGS := -Itests
+nsapi-env_DEPS := tests/ns_env.h
 # suite.json records where the kselftest headers of this build came from.
 nsapi-test_CFLAGS = -DKSFT_SOURCE='"$(shell cat $(KSFT_INC)/SOURCE 2>/dev/null)"'
 nsapi-test_DEPS := $(KSFT_HDRS)

@@ -30,6 +30,13 @@ packages=(
 	zstd                # the matrix unpacks zstd-compressed kernel images (6.12, sid)
 )
 
+# --kernel-build: also what building a kernel from linux-source needs (make
+# matrix's config:NAME kernels, harness/matrix/build-kernel.sh); make deps
+# leaves these out.
+if [ "${1:-}" = --kernel-build ]; then
+	packages+=(bc bison flex libssl-dev)
+fi
+
 names=()
 for p in "${packages[@]}"; do
 	names+=("${p%% *}")
@@ -53,13 +60,26 @@ if [ "$(id -u)" != 0 ] || [ "${NSAPI_NO_INSTALL:-0}" = 1 ]; then
 	echo "  apt-get update && $cmd" >&2
 	exit 1
 fi
+. "$(dirname "${BASH_SOURCE[0]}")/apt-lists.sh"
+
+# A missing package apt has no candidate for: the lists lack it.
+unknown=()
+for p in "${missing[@]}"; do
+	apt_has_candidate "$p" || unknown+=("$p")
+done
+if apt_lists_stale; then
+	apt_refresh "the package lists are missing or older than the apt sources" || true
+elif [ ${#unknown[@]} -gt 0 ]; then
+	apt_refresh "they lack ${unknown[*]}" || true
+fi
 echo "  DEPS    installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 if ! apt-get install -y --no-install-recommends "${missing[@]}" >/tmp/nsapi-apt.log 2>&1; then
-	apt-get update -q >>/tmp/nsapi-apt.log 2>&1
+	apt_refresh "apt-get install failed" >>/tmp/nsapi-apt.log 2>&1 || true
 	apt-get install -y --no-install-recommends "${missing[@]}" >>/tmp/nsapi-apt.log 2>&1 || {
 		tail -n 20 /tmp/nsapi-apt.log >&2
 		echo "install-deps: $cmd failed (log: /tmp/nsapi-apt.log)" >&2
 		exit 1
 	}
 fi
+echo "  DEPS    installed ${#missing[@]} packages (log: /tmp/nsapi-apt.log)"

@@ -25,6 +25,8 @@ static const struct command commands[] = {
 	{ "bench", "run the microbenchmarks, write bench.json/.tsv" },
 	{ "compare", "compare benchmark results: ratios, CIs, p-values" },
 	{ "plot", "plot benchmark results with gnuplot (PNG and SVG)" },
+	{ "power",
+	  "what a comparison detects: injected delays, interleaved A/B" },
 	{ "trace", "trace the namespace syscalls with eBPF (optional)" },
 	{ "matrix", "boot other kernels under qemu and run it all there" },
 };

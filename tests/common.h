@@ -36,6 +36,7 @@
 #include "kselftest_harness.h"
 
 #include "ns_uapi.h"
+#include "ns_env.h"
 
 enum ns_index {
 	NS_cgroup,
@@ -401,6 +402,148 @@ static inline int open_unix_socket(void)
 	return socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 }
 
+/* --- nsfs file handles and listns() ----------------------------------- */
+
+/* The handle's payload (uapi struct nsfs_file_handle). */
+struct nsapi_nsfs_fh {
+	uint64_t ns_id;
+	uint32_t ns_type;
+	uint32_t ns_inum;
+};
+
+/* A struct file_handle with room for the nsfs payload. */
+struct nsapi_handle {
+	struct file_handle fh;
+	struct nsapi_nsfs_fh nsfs;
+};
+
+static inline long sys_listns(const struct nsapi_ns_id_req *req, uint64_t *ids,
+			      size_t nr_ids, unsigned int flags)
+{
+	return syscall(__NR_listns, req, ids, nr_ids, flags);
+}
+
+static inline int handle_of(int nsfd, struct nsapi_handle *h)
+{
+	int mount_id;
+
+	memset(h, 0, sizeof(*h));
+	h->fh.handle_bytes = sizeof(h->nsfs);
+	return name_to_handle_at(nsfd, "", &h->fh, &mount_id, AT_EMPTY_PATH);
+}
+
+/* The namespace's 64-bit id (NS_GET_ID, 6.12+), or 0. */
+static inline uint64_t id_of(int nsfd)
+{
+	uint64_t id = 0;
+
+	return ioctl(nsfd, NS_GET_ID, &id) ? 0 : id;
+}
+
+/* SKIP only for the documented "not implemented" answers. */
+#define REQUIRE_NSFS_HANDLES(nsfd)                                            \
+	do {                                                                  \
+		struct nsapi_handle __h;                                      \
+		int __fd;                                                     \
+		if (handle_of(nsfd, &__h) && errno == EOPNOTSUPP)             \
+			SKIP(return, "nsfs file handles not implemented "     \
+				     "(name_to_handle_at: EOPNOTSUPP; since " \
+				     "6.18)");                                \
+		__fd = open_by_handle_at(FD_NSFS_ROOT, &__h.fh, O_RDONLY);    \
+		if (__fd < 0 && errno == EBADF)                               \
+			SKIP(return, "FD_NSFS_ROOT not implemented "          \
+				     "(open_by_handle_at: EBADF)");           \
+		if (__fd >= 0)                                                \
+			close(__fd);                                          \
+	} while (0)
+
+#define LISTNS_PAGE 3
+#define LISTNS_MAX 65536
+
+#define REQUIRE_LISTNS()                                                    \
+	do {                                                                \
+		struct nsapi_ns_id_req __req = { .size = sizeof(__req) };   \
+		uint64_t __id;                                              \
+		if (sys_listns(&__req, &__id, 1, 0) < 0 && errno == ENOSYS) \
+			SKIP(return, "listns() not implemented (ENOSYS; "   \
+				     "since 6.19)");                        \
+	} while (0)
+
+/*
+ * Every id listns() gives for the filter @base (its ns_id is ignored),
+ * small pages at a time.  Returns how many, or -errno.
+ */
+static inline long listns_all_req(const struct nsapi_ns_id_req *base,
+				  uint64_t *ids, size_t max)
+{
+	struct nsapi_ns_id_req req = *base;
+	size_t n = 0;
+	long got;
+
+	req.ns_id = 0;
+	while (n + LISTNS_PAGE <= max) {
+		got = sys_listns(&req, ids + n, LISTNS_PAGE, 0);
+		if (got < 0 && errno == ENOENT)
+			break; /* nothing after req.ns_id */
+		if (got < 0)
+			return -errno;
+		if (got == 0)
+			break;
+		n += got;
+		req.ns_id = ids[n - 1];
+	}
+	return n;
+}
+
+/* Every id listns() gives for @type (0: all). */
+static inline long listns_all(uint32_t type, uint64_t *ids, size_t max)
+{
+	struct nsapi_ns_id_req req = { .size = sizeof(req), .ns_type = type };
+
+	return listns_all_req(&req, ids, max);
+}
+
+static inline bool listed(const uint64_t *ids, long n, uint64_t id)
+{
+	for (long i = 0; i < n; i++)
+		if (ids[i] == id)
+			return true;
+	return false;
+}
+
+/*
+ * Whether the namespace of @fd is owned by the caller's user namespace or
+ * one below it (NS_GET_USERNS, then NS_GET_PARENT up to the caller's).
+ */
+static inline bool ns_owned_by_callers_userns(int fd)
+{
+	struct stat own, owner;
+	int ufd = ioctl(fd, NS_GET_USERNS);
+	bool below = false;
+
+	if (ufd < 0 || ns_stat(0, "user", &own)) {
+		if (ufd >= 0)
+			close(ufd);
+		return false;
+	}
+	/* Walk up from the owner until the caller's own or the top (EPERM). */
+	for (;;) {
+		int parent;
+
+		if (fstat(ufd, &owner) || same_inode(&own, &owner)) {
+			below = same_inode(&own, &owner);
+			break;
+		}
+		parent = ioctl(ufd, NS_GET_PARENT);
+		close(ufd);
+		ufd = parent;
+		if (ufd < 0)
+			return false;
+	}
+	close(ufd);
+	return below;
+}
+
 /* --- privilege --------------------------------------------------------- */
 
 static inline bool have_cap(int cap)
@@ -416,45 +559,57 @@ static inline bool have_cap(int cap)
 }
 
 /*
- * Compare with PID 1's user namespace where /proc/1/ns/user can be read.
- * Where it cannot (PID 1 not ptrace-readable, EACCES even for root), fall
- * back to the map: the initial user namespace maps every uid to itself,
- * "0 0 4294967295"; only host root could give a new one that map.
+ * The initial user namespace maps every uid to itself, "0 0 4294967295";
+ * a new one gets that map only from host root.  Comparing with /proc/1 is
+ * no test: in a container PID 1 is the container's own init.
  */
 static inline bool in_initial_userns(void)
 {
-	unsigned long inner, outer, count;
-	struct stat self, init;
-	char extra;
-	FILE *f;
-	int n;
-
-	if (ns_stat(0, "user", &self))
-		return false;
-	if (!ns_stat(1, "user", &init))
-		return same_inode(&self, &init);
-	f = fopen("/proc/self/uid_map", "re");
-	if (!f)
-		return false;
-	n = fscanf(f, "%lu %lu %lu %c", &inner, &outer, &count, &extra);
-	fclose(f);
-	return n == 3 && inner == 0 && outer == 0 && count == 4294967295UL;
+	return ns_env_identity_map();
 }
 
 /*
  * Whether a refused creation of a user namespace, by the caller itself, is
- * the system's policy (a test SKIPs) and not a kernel failure (it FAILs):
- * ENOSPC (user.max_user_namespaces, or the nesting limit), EUSERS (that
- * limit before 4.9), or EPERM for a caller without CAP_SYS_ADMIN, whom
- * kernel.unprivileged_userns_clone, AppArmor or a seccomp profile may
- * refuse.  A caller with CAP_SYS_ADMIN outside a chroot is never refused
- * with EPERM; any other errno is no policy either.
+ * explained by the environment (the test SKIPs) and not a kernel failure
+ * (it FAILs): see ns_env_explains().  Prefer SKIP_IF_ENV_EXPLAINS(), which
+ * names the cause.
  */
 static inline bool userns_refusal_is_policy(int err)
 {
-	if (err == ENOSPC || err == EUSERS)
-		return true;
-	return err == EPERM && !have_cap(CAP_SYS_ADMIN);
+	char buf[256];
+
+	return ns_env_explains(NS_CALL_UNSHARE, CLONE_NEWUSER, err, buf,
+			       sizeof(buf)) != NULL;
+}
+
+/*
+ * The environment rule (tests/ns_env.h) in a test: after @call (an
+ * NS_CALL_* value) for CLONE_NEW* @flag (0: none) failed with @err, SKIP
+ * with the environment's explanation when there is one; otherwise go on,
+ * and the test's own ASSERT/EXPECT reports the failure with the call.
+ */
+#define SKIP_IF_ENV_EXPLAINS(statement, call, flag, err)                \
+	do {                                                            \
+		char __why_buf[256];                                    \
+		int __saved_errno = errno;                              \
+		const char *__why = ns_env_explains(                    \
+			call, flag, err, __why_buf, sizeof(__why_buf)); \
+		errno = __saved_errno;                                  \
+		if (__why)                                              \
+			SKIP(statement, "%s", __why);                   \
+	} while (0)
+
+/*
+ * The same after a call that returned @ret: < 0 means refused with errno
+ * (errno is kept for the caller's own ASSERT and TH_LOG).
+ */
+#define SKIP_IF_ENV_REFUSED(statement, call, flag, ret) \
+	SKIP_IF_ENV_EXPLAINS(statement, call, flag, (ret) < 0 ? errno : 0)
+
+/* The probe runs in the harness's parent, before the first test forks. */
+static void __attribute__((constructor, used)) ns_env_probe_at_start(void)
+{
+	ns_env();
 }
 
 /* Whether the caller is root of the initial user namespace. */
@@ -481,17 +636,35 @@ static inline int write_file(const char *path, const char *text)
 	return (size_t)n == len ? 0 : -EIO;
 }
 
+/* Whether /proc/self/setgroups says "deny" (a user namespace's choice). */
+static inline bool setgroups_denied(void)
+{
+	char buf[16] = "";
+	int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	return n > 0 && !strncmp(buf, "deny", 4);
+}
+
 /*
- * Give up root for good: no supplementary groups, gid and uid 65534 (real,
- * effective, saved), so every capability is gone.  Returns 0 or -errno.
+ * Give up root for good: no supplementary groups (unless the user
+ * namespace denies setgroups(), as a rootless container may), gid and uid
+ * 65534 (real, effective, saved), so every capability is gone.  Returns 0
+ * or -errno: -EINVAL when 65534 is not mapped here (ns_env_explains() with
+ * NS_CALL_NOBODY says so).
  */
 static inline int drop_to_nobody(void)
 {
 	int deathsig = 0;
 
 	/* The uid change clears a parent-death signal: keep it. */
-	if (prctl(PR_GET_PDEATHSIG, &deathsig) || setgroups(0, NULL) ||
-	    setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534) ||
+	if (prctl(PR_GET_PDEATHSIG, &deathsig))
+		return -errno;
+	if (setgroups(0, NULL) && !(errno == EPERM && setgroups_denied()))
+		return -errno;
+	if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534) ||
 	    (deathsig && prctl(PR_SET_PDEATHSIG, deathsig)))
 		return -errno;
 	return 0;
@@ -545,17 +718,34 @@ static inline int gain_ns_admin(void)
 			     (t)->name, (t)->kconfig, (t)->name);  \
 	} while (0)
 
-/* Gain CAP_SYS_ADMIN (root, or a user namespace), or SKIP saying why not. */
+/*
+ * Gain CAP_SYS_ADMIN (root, or a user namespace); SKIP when the
+ * environment explains why not, else FAIL naming the step that failed.
+ */
 #define REQUIRE_NS_ADMIN() REQUIRE_NS_ADMIN_OR(return )
-#define REQUIRE_NS_ADMIN_OR(statement)                         \
-	do {                                                   \
-		int __ret = gain_ns_admin();                   \
-		if (__ret)                                     \
-			SKIP(statement,                        \
-			     "no CAP_SYS_ADMIN and no user "   \
-			     "namespace to get it: unshare("   \
-			     "CLONE_NEWUSER) or its maps: %s", \
-			     strerror(-__ret));                \
+#define REQUIRE_NS_ADMIN_OR(statement)                                     \
+	do {                                                               \
+		int __ret = gain_ns_admin();                               \
+		if (__ret) {                                               \
+			SKIP_IF_ENV_EXPLAINS(statement, NS_CALL_UNSHARE,   \
+					     CLONE_NEWUSER, -__ret);       \
+			ASSERT_EQ(0, __ret)                                \
+			TH_LOG("no CAP_SYS_ADMIN, and becoming root of a " \
+			       "new user namespace failed: %s",            \
+			       strerror(-__ret));                          \
+		}                                                          \
+	} while (0)
+
+/*
+ * unshare(@flags) in the test's own process: SKIP when the environment
+ * explains a refusal, else FAIL naming the call.
+ */
+#define REQUIRE_UNSHARE(flags)                                              \
+	do {                                                                \
+		int __ret = sys_unshare(flags);                             \
+		SKIP_IF_ENV_REFUSED(return, NS_CALL_UNSHARE, flags, __ret); \
+		ASSERT_EQ(0, __ret)                                         \
+		TH_LOG("unshare(%s): %s", #flags, strerror(errno));         \
 	} while (0)
 
 /* Tests that need real root of the initial user namespace. */
@@ -569,12 +759,53 @@ static inline int gain_ns_admin(void)
 	} while (0)
 
 /*
+ * In a chroot "/" is usually a plain directory, and MS_PRIVATE on it is
+ * EINVAL (only a mount's root can change its propagation).  The mounts of
+ * this process's own mount namespace are made private from the
+ * namespace's root instead: chroot() into a subdirectory leaves the working
+ * directory outside the new root, from where ".." climbs to the real root;
+ * then back into the chroot through a descriptor kept on it.  (A bind
+ * mount of "/" onto itself would not do: made on the chroot's shared
+ * mount, it propagates to the host's peers before it can be made private.)
+ * Only a test's child in its own mount namespace calls this.
+ */
+static inline int make_mounts_private_chrooted(void)
+{
+	int chroot_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), ret = 0;
+	struct stat here, up;
+
+	if (chroot_fd < 0)
+		return -errno;
+	if (chdir("/") || chroot("/proc"))
+		ret = -errno;
+	for (int i = 0; !ret && i < 256; i++) {
+		if (stat(".", &here) || stat("..", &up))
+			ret = -errno;
+		else if (same_inode(&here, &up))
+			break;
+		else if (chdir(".."))
+			ret = -errno;
+	}
+	if (!ret &&
+	    (chroot(".") || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)))
+		ret = -errno;
+	if (fchdir(chroot_fd) || chroot(".") || chdir("/"))
+		ret = ret ? ret : -errno;
+	close(chroot_fd);
+	return ret;
+}
+
+/*
  * After unshare(CLONE_NEWNS) the new mounts still propagate to the host's
  * shared peers: make them private before mounting anything.
  */
 static inline int make_mounts_private(void)
 {
-	return mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ? -errno : 0;
+	if (!mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return 0;
+	if (errno != EINVAL || ns_env_root_is_mount())
+		return -errno;
+	return make_mounts_private_chrooted();
 }
 
 /* --- children ---------------------------------------------------------- */
@@ -675,14 +906,15 @@ static inline int child_pipes_keep(struct child_pipes *p, pid_t pid, int *up_fd,
  * What @probe(@t) computes in a child made by clone3() with @flags, that is
  * in new namespaces of those types, sent back over a pipe.  The child has
  * exited when this returns, so its namespaces are gone.  Returns 0, with
- * errno set, when the child could not be made or did not report.
+ * errno set, when the child could not be made (clone3()'s errno: apply the
+ * rule with NS_CALL_CLONE3) or did not report (EPROTO).
  */
 static inline uint64_t
 probe_in_new_ns(uint64_t flags, uint64_t (*probe)(const struct ns_type *),
 		const struct ns_type *t)
 {
 	uint64_t value = 0;
-	int fds[2];
+	int fds[2], err;
 	pid_t pid;
 
 	if (open_pipes(fds, NULL))
@@ -694,12 +926,14 @@ probe_in_new_ns(uint64_t flags, uint64_t (*probe)(const struct ns_type *),
 			      0 :
 			      1);
 	}
+	err = errno;
 	close(fds[1]);
 	if (pid > 0 && read(fds[0], &value, sizeof(value)) != sizeof(value))
 		value = 0;
 	close(fds[0]);
 	if (pid > 0 && wait_child(pid) != 0)
 		value = 0;
+	errno = pid < 0 ? err : EPROTO;
 	return value;
 }
 
@@ -738,6 +972,30 @@ child_fail(int report_fd, const char *fmt, ...)
 		_exit(2);
 	_exit(1);
 }
+
+/*
+ * A child's refused namespace call (children cannot SKIP), reported like
+ * child_fail() with the call, flag and errno at the end, where
+ * SKIP_IF_CHILD_EXPLAINED() in the parent finds them and applies the rule.
+ */
+static inline void __attribute__((noreturn))
+child_refused(int report_fd, enum ns_call call, int flag, int err)
+{
+	child_fail(report_fd, "%s(%#x): %s [refused %d %#x %d]",
+		   ns_call_names[call], flag, strerror(err), call, flag, err);
+}
+
+#define SKIP_IF_CHILD_EXPLAINED(statement, msg)                               \
+	do {                                                                  \
+		const char *__at = strstr(msg, "[refused ");                  \
+		int __call, __flag, __err;                                    \
+		if (__at &&                                                   \
+		    sscanf(__at, "[refused %d %x %d]", &__call, &__flag,      \
+			   &__err) == 3 &&                                    \
+		    __call >= 0 && __call <= NS_CALL_NOBODY)                  \
+			SKIP_IF_ENV_EXPLAINS(statement, (enum ns_call)__call, \
+					     __flag, __err);                  \
+	} while (0)
 
 /*
  * Read what a child reported, up to end of file (empty string when it
@@ -796,6 +1054,81 @@ static inline pid_t holder_start(uint64_t flags, int *release_fd)
 	return pid;
 }
 
+/*
+ * Children that exit with CHILD_ENV_RC + errno when a step the environment
+ * may refuse failed (unshare() of a namespace, say), with 1 after writing
+ * a failure to their report pipe (read into @msg, a char array), and with
+ * 0 when they passed: SKIP when the environment explains that errno of
+ * @call for @flag, else the test fails with the child's report.
+ */
+#define CHILD_ENV_RC 100
+#define EXPECT_CHILD_PASSED(status, msg, call, flag)                           \
+	do {                                                                   \
+		int __st = (status);                                           \
+		if (__st > CHILD_ENV_RC && __st < 128) {                       \
+			SKIP_IF_ENV_EXPLAINS(return, call, flag,               \
+						   __st - CHILD_ENV_RC);       \
+			snprintf(msg, sizeof(msg), "%s(%s): %s",               \
+				 ns_call_names[call],                          \
+				 ns_by_flag(flag) ?                            \
+					 ns_by_flag(flag)->flag_name :         \
+					 "0",                                  \
+				 strerror(__st - CHILD_ENV_RC));               \
+		}                                                              \
+		EXPECT_EQ(0, __st)                                             \
+		TH_LOG("%s", (msg)[0] ? (msg) : "the child reported nothing"); \
+	} while (0)
+
+/*
+ * A holder made by fork(): it unshares CLONE_NEWUSER first when @flags has
+ * it (so that nobody may make the rest), then the other @flags, runs
+ * @setup (NULL: none; it returns 0 or an errno) and stays until its release
+ * pipe closes.  Returns its pid (*@release_fd: the pipe's write end), or
+ * -errno of the step that failed, with *@failed_flag the flag of a refused
+ * unshare() (0 when @setup or fork() failed).
+ */
+static inline pid_t holder_unshare_start(uint64_t flags, int (*setup)(void),
+					 int *release_fd, int *failed_flag)
+{
+	int up[2], rel[2], r[2] = { 0, 0 };
+	uint64_t rest = flags & ~(uint64_t)CLONE_NEWUSER;
+	pid_t pid;
+
+	if (open_pipes(up, rel, NULL))
+		return -errno;
+	pid = fork_child();
+	if (pid == 0) {
+		close(up[0]);
+		close(rel[1]);
+		if ((flags & CLONE_NEWUSER) && sys_unshare(CLONE_NEWUSER))
+			r[0] = errno, r[1] = CLONE_NEWUSER;
+		else if (rest && sys_unshare(rest))
+			r[0] = errno, r[1] = (int)rest;
+		else if (setup)
+			r[0] = setup();
+		if (write(up[1], r, sizeof(r)) != sizeof(r) || r[0])
+			_exit(1);
+		sync_wait(rel[0]);
+		_exit(0);
+	}
+	if (pid < 0)
+		r[0] = errno;
+	close(up[1]);
+	close(rel[0]);
+	if (pid > 0 && read(up[0], r, sizeof(r)) != sizeof(r))
+		r[0] = ECHILD;
+	close(up[0]);
+	*failed_flag = r[1];
+	if (r[0]) {
+		close(rel[1]);
+		if (pid > 0)
+			wait_child(pid);
+		return -r[0];
+	}
+	*release_fd = rel[1];
+	return pid;
+}
+
 /* Let a holder go and reap it; returns its wait_child() status. */
 static inline int holder_stop(pid_t pid, int release_fd)
 {
@@ -827,8 +1160,9 @@ static inline int ns_target_start(struct __test_metadata *_metadata,
 
 	nt->holder = holder_start(t->flag, &nt->release_fd);
 	/* The type exists (above): EINVAL would be a kernel failure. */
-	if (nt->holder == -ENOSYS)
-		SKIP(return -1, "kernel lacks clone3() (ENOSYS; Linux 5.3+)");
+	if (nt->holder < 0)
+		SKIP_IF_ENV_EXPLAINS(return -1, NS_CALL_CLONE3, t->flag,
+					    -nt->holder);
 	ASSERT_LT(0, nt->holder)
 	TH_LOG("clone3(%s): %s", t->flag_name, strerror(-nt->holder));
 	nt->fd = ns_open(nt->holder, t->name);

@@ -41,11 +41,16 @@
 /* Valid flags that ride along with an unknown bit: they must not apply. */
 #define RIDE_ALONG (CLONE_NEWUTS | CLONE_NEWIPC)
 
-static void expect_refused(struct __test_metadata *_metadata,
+/*
+ * unshare(@flags) fails with @err and changes nothing.  Returns false when
+ * it SKIPped: the environment refused the call for the kernel.
+ */
+static bool expect_refused(struct __test_metadata *_metadata,
 			   unsigned long flags, int err)
 {
 	struct ns_snapshot before, after;
 	const struct ns_type *changed;
+	char why[256];
 	long ret;
 	int saved;
 
@@ -54,6 +59,13 @@ static void expect_refused(struct __test_metadata *_metadata,
 	ret = syscall(SYS_unshare, flags);
 	saved = errno;
 	ASSERT_EQ(0, ns_snapshot_take(&after));
+	if (ret < 0 && saved != err)
+		SKIP_IF_ENV_EXPLAINS(return false, NS_CALL_UNSHARE, (int)flags,
+					    saved);
+	/* A filter's EPERM is no proof of the kernel's. */
+	if (ret < 0 &&
+	    ns_env_explains_filter(NS_CALL_UNSHARE, 0, saved, why, sizeof(why)))
+		SKIP(return false, "%s", why);
 	EXPECT_EQ(-1, ret)
 	TH_LOG("unshare(%s) returned %ld, expected -1 %s",
 	       CLONE_FLAGS_STR(flags), ret, strerrorname_np(err));
@@ -64,14 +76,15 @@ static void expect_refused(struct __test_metadata *_metadata,
 	EXPECT_EQ(NULL, changed)
 	TH_LOG("refused unshare(%s) changed the caller's %s namespace",
 	       CLONE_FLAGS_STR(flags), changed ? changed->name : "?");
+	return true;
 }
 
 /* As int, -1 sets every bit: the kernel sees unknown ones and stops. */
 TEST(minus_one_gives_einval_and_changes_nothing)
 {
 	REQUIRE_NS_ADMIN();
-	expect_refused(_metadata, (unsigned long)-1L, EINVAL);
-	expect_refused(_metadata, (unsigned int)-1, EINVAL);
+	if (expect_refused(_metadata, (unsigned long)-1L, EINVAL))
+		expect_refused(_metadata, (unsigned int)-1, EINVAL);
 }
 
 /*
@@ -100,8 +113,11 @@ static void __attribute__((noreturn)) probe_empty_mntns(int report_fd)
 
 		present[i] = !fstatat(dirfd, t->name, &before[i], 0);
 	}
-	if (sys_unshare(UNSHARE_EMPTY_MNTNS))
-		_exit(errno == EINVAL ? EMPTY_MNTNS_UNKNOWN : 3);
+	if (sys_unshare(UNSHARE_EMPTY_MNTNS)) {
+		if (errno == EINVAL)
+			_exit(EMPTY_MNTNS_UNKNOWN);
+		child_refused(report_fd, NS_CALL_UNSHARE, CLONE_NEWNS, errno);
+	}
 	for_each_ns(t) {
 		size_t i = t - ns_types;
 
@@ -123,8 +139,11 @@ static void __attribute__((noreturn)) probe_empty_mntns(int report_fd)
 	_exit(0);
 }
 
-/* Whether this kernel knows UNSHARE_EMPTY_MNTNS; fails the test if unsure. */
-static bool empty_mntns_is_known(struct __test_metadata *_metadata)
+/*
+ * Whether this kernel knows UNSHARE_EMPTY_MNTNS (1) or not (0); fails the
+ * test if unsure, -1 when it SKIPped (the environment refused the probe).
+ */
+static int empty_mntns_is_known(struct __test_metadata *_metadata)
 {
 	char msg[512] = "";
 	int report[2], status;
@@ -140,17 +159,19 @@ static bool empty_mntns_is_known(struct __test_metadata *_metadata)
 	child_report(report[0], msg, sizeof(msg));
 	close(report[0]);
 	if (status == EMPTY_MNTNS_UNKNOWN)
-		return false;
+		return 0;
+	if (status)
+		SKIP_IF_CHILD_EXPLAINED(return -1, msg);
 	EXPECT_EQ(0, status)
 	TH_LOG("probing unshare(UNSHARE_EMPTY_MNTNS = %#x): status %d %s",
 	       UNSHARE_EMPTY_MNTNS, status, msg);
 	if (status)
-		return false;
+		return 0;
 	ksft_print_msg("this kernel knows unshare(%#x) (UNSHARE_EMPTY_MNTNS: "
 		       "it made a new mount namespace and changed nothing "
 		       "else): not tried as an unknown bit\n",
 		       UNSHARE_EMPTY_MNTNS);
-	return true;
+	return 1;
 }
 
 /*
@@ -162,17 +183,22 @@ TEST(unknown_flag_bit_gives_einval_and_changes_nothing)
 {
 	unsigned long known = UNSHARE_KNOWN_FLAGS;
 	unsigned int tried = 0;
+	int empty_mntns;
 
 	REQUIRE_NS_ADMIN();
-	if (empty_mntns_is_known(_metadata))
+	empty_mntns = empty_mntns_is_known(_metadata);
+	if (empty_mntns < 0)
+		return;
+	if (empty_mntns)
 		known |= UNSHARE_EMPTY_MNTNS;
 	for (unsigned int bit = 0; bit < 8 * sizeof(unsigned long); bit++) {
 		unsigned long flag = 1UL << bit;
 
 		if (flag & known)
 			continue;
-		expect_refused(_metadata, flag, EINVAL);
-		expect_refused(_metadata, flag | RIDE_ALONG, EINVAL);
+		if (!expect_refused(_metadata, flag, EINVAL) ||
+		    !expect_refused(_metadata, flag | RIDE_ALONG, EINVAL))
+			return;
 		tried++;
 	}
 	EXPECT_LE(40, tried);
@@ -196,12 +222,18 @@ NS_VARIANT(unprivileged, pid);
 NS_VARIANT(unprivileged, time);
 NS_VARIANT(unprivileged, uts);
 
-/* Host root gives up root for good; an unprivileged caller is as it is. */
+/*
+ * Root (of the host or of a container) gives up root for good; an
+ * unprivileged caller is as it is.
+ */
 FIXTURE_SETUP(unprivileged)
 {
 	if (have_cap(CAP_SYS_ADMIN)) {
-		ASSERT_EQ(0, drop_to_nobody())
-		TH_LOG("dropping to uid 65534: %s", strerror(errno));
+		int ret = drop_to_nobody();
+
+		SKIP_IF_ENV_EXPLAINS(return, NS_CALL_NOBODY, 0, -ret);
+		ASSERT_EQ(0, ret)
+		TH_LOG("dropping to uid 65534: %s", strerror(-ret));
 	}
 	ASSERT_FALSE(have_cap(CAP_SYS_ADMIN));
 }
@@ -226,11 +258,8 @@ TEST_F(unprivileged, with_newuser_is_allowed)
 	REQUIRE_NS_TYPE(t);
 	ASSERT_EQ(0, ns_snapshot_take(&before));
 	err = sys_unshare(CLONE_NEWUSER | t->flag) ? errno : 0;
-	if (userns_refusal_is_policy(err))
-		SKIP(return,
-			   "unprivileged user namespaces are disabled here: "
-			   "unshare(CLONE_NEWUSER | %s): %s",
-			   t->flag_name, strerror(err));
+	SKIP_IF_ENV_EXPLAINS(return, NS_CALL_UNSHARE, CLONE_NEWUSER | t->flag,
+				   err);
 	ASSERT_EQ(0, err)
 	TH_LOG("unshare(CLONE_NEWUSER | %s) as uid %d: %s", t->flag_name,
 	       geteuid(), strerror(err));

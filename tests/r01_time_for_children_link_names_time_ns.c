@@ -76,8 +76,7 @@ TEST(time_for_children_names_new_time_ns_after_unshare)
 
 	REQUIRE_NS_TYPE(&ns_types[NS_time]);
 	REQUIRE_NS_ADMIN();
-	ASSERT_EQ(0, sys_unshare(CLONE_NEWTIME))
-	TH_LOG("unshare(CLONE_NEWTIME): %s", strerror(errno));
+	REQUIRE_UNSHARE(CLONE_NEWTIME);
 	ns_path(path, sizeof(path), 0, "time");
 	check_link(_metadata, path, "time", &own);
 	ns_path(path, sizeof(path), 0, "time_for_children");

@@ -90,6 +90,8 @@ uts_child(bool set, int uname_fd, int go_fd, int report_fd)
 	char c;
 
 	ret = enter_new_uts();
+	if (ret && ret != -EEXIST)
+		child_refused(report_fd, NS_CALL_UNSHARE, CLONE_NEWUTS, -ret);
 	if (ret)
 		child_fail(report_fd, "unshare(CLONE_NEWUTS): %s",
 			   enter_error(ret));
@@ -129,19 +131,24 @@ static int start_uts_child(struct uts_probe *p, bool set)
 	return 0;
 }
 
-/* The child's uname(), read while it is alive in its namespace. */
-static void child_uname(struct __test_metadata *_metadata, struct uts_probe *p,
+/*
+ * The child's uname(), read while it is alive in its namespace; false when
+ * it SKIPped (the environment refused the child's unshare()).
+ */
+static bool child_uname(struct __test_metadata *_metadata, struct uts_probe *p,
 			struct utsname *u)
 {
 	char msg[512];
 
 	if (read(p->uname_fd, u, sizeof(*u)) == sizeof(*u))
-		return;
+		return true;
 	child_report(p->report_fd, msg, sizeof(msg));
-	TH_LOG("uts child %d: %s", p->pid, msg);
 	close(p->go_fd);
 	wait_child(p->pid);
+	SKIP_IF_CHILD_EXPLAINED(return false, msg);
+	TH_LOG("uts child %d: %s", p->pid, msg);
 	ASSERT_TRUE(false);
+	return false;
 }
 
 static void stop_uts_child(struct __test_metadata *_metadata,
@@ -186,7 +193,8 @@ TEST(new_uts_namespace_starts_with_copy_of_names)
 	REQUIRE_NS_ADMIN();
 	ASSERT_EQ(0, uname(&parent));
 	ASSERT_EQ(0, start_uts_child(&p, false));
-	child_uname(_metadata, &p, &inside);
+	if (!child_uname(_metadata, &p, &inside))
+		return;
 	expect_names(_metadata, "the new namespace", &parent, &inside);
 	EXPECT_STREQ(parent.release, inside.release);
 	stop_uts_child(_metadata, &p);
@@ -205,7 +213,8 @@ TEST(sethostname_in_new_uts_is_seen_inside_only)
 	REQUIRE_NS_ADMIN();
 	ASSERT_EQ(0, uname(&before));
 	ASSERT_EQ(0, start_uts_child(&p, true));
-	child_uname(_metadata, &p, &inside);
+	if (!child_uname(_metadata, &p, &inside))
+		return;
 	expect_set_names(_metadata, "the child, inside", &inside);
 	ASSERT_EQ(0, uname(&outside));
 	ns_observe("inside the new UTS namespace: %s / %s; outside: %s / %s",
@@ -234,11 +243,15 @@ TEST(sethostname_outside_is_not_seen_inside)
 	REQUIRE_NS_ADMIN();
 	ASSERT_EQ(0, uname(&before));
 	ret = enter_new_uts();
+	if (ret != -EEXIST)
+		SKIP_IF_ENV_EXPLAINS(return, NS_CALL_UNSHARE, CLONE_NEWUTS,
+					   -ret);
 	ASSERT_EQ(0, ret)
 	TH_LOG("uts: unshare(CLONE_NEWUTS) for the test itself: %s",
 	       enter_error(ret));
 	ASSERT_EQ(0, start_uts_child(&p, false));
-	child_uname(_metadata, &p, &inside);
+	if (!child_uname(_metadata, &p, &inside))
+		return;
 	expect_names(_metadata, "the child, before the change", &before,
 		     &inside);
 	ret = set_names();
@@ -247,7 +260,8 @@ TEST(sethostname_outside_is_not_seen_inside)
 	ASSERT_EQ(0, uname(&outside));
 	expect_set_names(_metadata, "the parent", &outside);
 	ASSERT_EQ(0, sync_send(p.go_fd));
-	child_uname(_metadata, &p, &inside);
+	if (!child_uname(_metadata, &p, &inside))
+		return;
 	expect_names(_metadata, "the child, after the parent's change", &before,
 		     &inside);
 	stop_uts_child(_metadata, &p);

@@ -189,9 +189,9 @@ TEST_F(nsjoin, program_and_its_children_run_in_target_namespaces)
 	ssize_t n;
 
 	target = holder_start(every_new_ns(), &release_fd);
-	if (target == -ENOSYS || userns_refusal_is_policy(-target))
-		SKIP(return, "no target: clone3(every CLONE_NEW* flag): %s",
-			   strerror(-target));
+	if (target < 0)
+		SKIP_IF_ENV_EXPLAINS(return, NS_CALL_CLONE3, every_new_ns(),
+					   -target);
 	ASSERT_LT(0, target)
 	TH_LOG("clone3(%#llx) for the target: %s",
 	       (unsigned long long)every_new_ns(), strerror(-target));

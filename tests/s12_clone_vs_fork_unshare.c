@@ -132,9 +132,10 @@ FIXTURE_SETUP(clone_vs_unshare)
 						 &self->child[how]);
 		err = self->pid[how] < 0 ? -self->pid[how] :
 					   self->child[how].err;
-		if (how == BY_CLONE && err == ENOSYS)
-			SKIP(return,
-				   "kernel lacks clone3() (ENOSYS; Linux 5.3+)");
+		SKIP_IF_ENV_EXPLAINS(return,
+					   how == BY_CLONE ? NS_CALL_CLONE3 :
+							     NS_CALL_UNSHARE,
+					   t->flag, err);
 		ASSERT_EQ(0, err)
 		TH_LOG("child by %s with %s: %s", how_name[how], t->flag_name,
 		       strerror(err));

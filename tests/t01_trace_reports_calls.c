@@ -3,13 +3,21 @@
  * T01 (tool): nsapi trace reports exactly the namespace calls a process
  * makes.
  *
- * Rule: a worker makes a known sequence (100 unshare(CLONE_NEWUTS), 10
- * setns() of a UTS fd with nstype CLONE_NEWNET, which fail with EINVAL, and
- * one clone3() with CLONE_NEWPID|CLONE_NEWNET) while a second process makes
- * similar calls as noise; the tracer, filtered to the worker by pid or by
- * comm, attached either way (btf: sys_enter/sys_exit as BTF raw
+ * Rule: a worker makes a known sequence (100 unshare(CLONE_NEWUTS), 10 setns() of
+ * a UTS fd with nstype CLONE_NEWNET, which fail with EINVAL, and one clone3()
+ * with CLONE_NEWPID|CLONE_NEWNET) while a second process makes similar calls
+ * as noise; the tracer, filtered to the worker by pid, by comm, by its
+ * network namespace (--netns) or by its pid namespace (--pidns,
+ * --container), attached either way (btf: sys_enter/sys_exit as BTF raw
  * tracepoints; perf: the syscalls/ events), must print one JSON line per
- * call of the worker and nothing else.  A call a seccomp filter answers (as
+ * call of the worker and nothing else, each with the worker's namespace of
+ * the call's type before and after it (a chain of new UTS namespaces, the
+ * unchanged network namespace of the failed setns, the child's new one
+ * after clone3); with --hist, one histogram per call kind, counted in the
+ * kernel, with exactly the worker's counts.  Pids are the ones this test
+ * sees, also when it runs in a pid namespace of its own (a container); the
+ * comms are new for every run, so that two runs at once do not see each
+ * other's calls.  A call a seccomp filter answers (as
  * in this test's can-fail proof) returns before sys_enter fires and is
  * invisible to any tracer.
  *
@@ -31,12 +39,25 @@
 #include <grp.h>
 #include <libgen.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
+#include <time.h>
 
 #include "common.h"
 
-#define WORKER_COMM "nsapi-t01-work"
-#define NOISE_COMM "nsapi-t01-noise"
 #define SKIP_STATUS 4
+
+/* "t01w-" and "t01n-" and 8 hex digits, chosen once per run. */
+static char worker_comm[16], noise_comm[16];
+
+static void __attribute__((constructor)) choose_comms(void)
+{
+	unsigned int r;
+
+	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+		r = (unsigned int)getpid() ^ (unsigned int)time(NULL) << 16;
+	snprintf(worker_comm, sizeof(worker_comm), "t01w-%08x", r);
+	snprintf(noise_comm, sizeof(noise_comm), "t01n-%08x", r);
+}
 
 struct expected_call {
 	const char *syscall;
@@ -131,7 +152,14 @@ struct child {
 	pid_t pid;
 	int go_fd; /* write one byte: start the calls */
 	int report_fd; /* one line on failure */
+	int ns_err; /* the errno that refused the worker's own namespace */
 };
+
+/* Where the worker runs: with the test, or in new namespaces of its own. */
+enum worker_ns { SAME_NS, OWN_NETNS, OWN_PIDNS };
+
+/* The worker's exit status when its namespace was refused: this + errno. */
+#define NS_ERR_EXIT 64
 
 static void worker_calls(int report_fd)
 {
@@ -177,15 +205,19 @@ static void noise_calls(int report_fd)
  * own), says it is prepared, waits for go, then runs @calls.
  */
 static int child_start(struct child *c, const char *comm,
-		       void (*calls)(int report_fd))
+		       void (*calls)(int report_fd), enum worker_ns where)
 {
 	struct child_pipes p;
 	int prepared_fd = -1;
 
+	c->ns_err = 0;
 	if (child_pipes_open(&p))
 		return -errno;
 	fflush(NULL);
-	c->pid = fork_child();
+	/* A new pid namespace: the worker is its init (pid 1 there). */
+	c->pid = where == OWN_PIDNS ? clone_child(CLONE_NEWPID) : fork_child();
+	if (c->pid < 0)
+		c->ns_err = where == OWN_PIDNS ? errno : 0;
 	if (child_pipes_keep(&p, c->pid, &prepared_fd, &c->go_fd,
 			     &c->report_fd))
 		return -errno;
@@ -193,13 +225,23 @@ static int child_start(struct child *c, const char *comm,
 		prctl(PR_SET_NAME, comm);
 		if (gain_ns_admin())
 			child_fail(p.report[1], "no CAP_SYS_ADMIN: %m");
+		/* Before the tracer starts: not one of the traced calls. */
+		if (where == OWN_NETNS && unshare(CLONE_NEWNET))
+			_exit(NS_ERR_EXIT + errno);
 		if (sync_send(p.up[1]) || sync_wait(p.go[0]))
 			child_fail(p.report[1], "handshake with the test");
 		calls(p.report[1]);
 		_exit(0);
 	}
-	if (sync_wait(prepared_fd))
-		return close(prepared_fd), -EPIPE;
+	if (sync_wait(prepared_fd)) {
+		int st = wait_child(c->pid);
+
+		close(prepared_fd);
+		c->pid = -1;
+		if (st > NS_ERR_EXIT && st < 128)
+			c->ns_err = st - NS_ERR_EXIT;
+		return -EPIPE;
+	}
 	close(prepared_fd);
 	return 0;
 }
@@ -264,6 +306,19 @@ static void check_setns(struct __test_metadata *_metadata, const char *line,
 	EXPECT_STREQ(named ? want : "null", target);
 }
 
+/* "ns_type" is @type; the inodes before and after, 0 for null. */
+static void ns_of(struct __test_metadata *_metadata, const char *line,
+		  const char *type, long long *before, long long *after)
+{
+	char got[16];
+
+	ASSERT_TRUE(json_get(line, "ns_type", got, sizeof(got)))
+	TH_LOG("no ns_type: %s", line);
+	EXPECT_STREQ(type, got);
+	*before = json_num(line, "ns_before");
+	*after = json_num(line, "ns_after");
+}
+
 static int count_lines(const char *s)
 {
 	int n = 0;
@@ -292,19 +347,28 @@ static ssize_t read_all(int fd, char *buf, size_t len)
 
 /* --- the test ---------------------------------------------------------- */
 
+/* The worker's namespaces before its calls, as this test sees them. */
+struct worker_ns_ids {
+	unsigned long long uts, net, pid;
+};
+
 FIXTURE(trace)
 {
 	struct tracer tracer;
 	struct child worker, noise;
 	pid_t worker_pid;
+	struct worker_ns_ids ns;
 	char *out;
 };
 
+enum filter { BY_PID, BY_COMM, BY_NETNS, BY_PIDNS, BY_CONTAINER };
+
 FIXTURE_VARIANT(trace)
 {
-	bool by_comm; /* filter with -c WORKER_COMM, else -p worker pid */
+	enum filter filter;
 	const char *attach; /* --attach: auto, btf or perf */
 	bool no_target; /* --no-target */
+	bool hist; /* --hist --json: counted in the kernel */
 };
 
 /*
@@ -318,31 +382,68 @@ FIXTURE_VARIANT(trace)
 #endif
 
 FIXTURE_VARIANT_ADD(trace, filtered_by_pid){
-	.by_comm = false,
+	.filter = BY_PID,
 	.attach = DEFAULT_ATTACH,
 };
 
 FIXTURE_VARIANT_ADD(trace, filtered_by_comm){
-	.by_comm = true,
+	.filter = BY_COMM,
 	.attach = "auto",
 };
 
 /* The other way in (per-syscall perf events), with both filters. */
 FIXTURE_VARIANT_ADD(trace, perf_events_by_pid){
-	.by_comm = false,
+	.filter = BY_PID,
 	.attach = "perf",
 };
 
 FIXTURE_VARIANT_ADD(trace, perf_events_by_comm){
-	.by_comm = true,
+	.filter = BY_COMM,
 	.attach = "perf",
 };
 
-/* What nsapi bench --trace runs: setns's target left out. */
+/* setns's target left out. */
 FIXTURE_VARIANT_ADD(trace, no_target_by_comm){
-	.by_comm = true,
+	.filter = BY_COMM,
 	.attach = "auto",
 	.no_target = true,
+};
+
+/* The namespace filters: the worker in a network namespace of its own. */
+FIXTURE_VARIANT_ADD(trace, filtered_by_netns){
+	.filter = BY_NETNS,
+	.attach = DEFAULT_ATTACH,
+};
+
+FIXTURE_VARIANT_ADD(trace, perf_events_by_netns){
+	.filter = BY_NETNS,
+	.attach = "perf",
+};
+
+/* ... and the init of a pid namespace of its own (a container). */
+FIXTURE_VARIANT_ADD(trace, filtered_by_pidns){
+	.filter = BY_PIDNS,
+	.attach = DEFAULT_ATTACH,
+};
+
+FIXTURE_VARIANT_ADD(trace, filtered_by_container){
+	.filter = BY_CONTAINER,
+	.attach = "perf",
+};
+
+/* What nsapi bench --trace runs: histograms kept in the kernel. */
+FIXTURE_VARIANT_ADD(trace, hist_by_comm){
+	.filter = BY_COMM,
+	.attach = DEFAULT_ATTACH,
+	.no_target = true,
+	.hist = true,
+};
+
+FIXTURE_VARIANT_ADD(trace, perf_events_hist_by_comm){
+	.filter = BY_COMM,
+	.attach = "perf",
+	.no_target = true,
+	.hist = true,
 };
 
 FIXTURE_SETUP(trace)
@@ -371,20 +472,34 @@ static void start_filtered_tracer(struct __test_metadata *_metadata,
 				  FIXTURE_DATA(trace) * self,
 				  const FIXTURE_VARIANT(trace) * variant)
 {
-	char path[PATH_MAX], pid[16], reason[512];
-	const char *opts[] = { "--attach",
-			       variant->attach,
-			       variant->by_comm ? "-c" : "-p",
-			       variant->by_comm ? WORKER_COMM : pid,
-			       variant->no_target ? "--no-target" : NULL,
-			       NULL };
-	int ready_fd, status;
+	static const char *const filter_opts[] = {
+		[BY_PID] = "-p",
+		[BY_COMM] = "-c",
+		[BY_NETNS] = "--netns",
+		[BY_PIDNS] = "--pidns",
+		[BY_CONTAINER] = "--container",
+	};
+	char path[PATH_MAX], arg[32], reason[512];
+	const char *opts[MAX_OPTS + 1] = { "--attach", variant->attach,
+					   filter_opts[variant->filter], arg };
+	int ready_fd, status, n = 4;
 
+	if (variant->no_target)
+		opts[n++] = "--no-target";
+	if (variant->hist)
+		opts[n++] = "--hist";
 	ASSERT_EQ(0, tracer_path(path, sizeof(path)));
 	if (access(path, X_OK))
 		SKIP(return, "tracer %.200s not built: %s", path,
 			   strerror(errno));
-	snprintf(pid, sizeof(pid), "%d", self->worker.pid);
+	if (variant->filter == BY_COMM)
+		snprintf(arg, sizeof(arg), "%s", worker_comm);
+	else if (variant->filter == BY_NETNS)
+		snprintf(arg, sizeof(arg), "%llu", self->ns.net);
+	else if (variant->filter == BY_PIDNS)
+		snprintf(arg, sizeof(arg), "%llu", self->ns.pid);
+	else
+		snprintf(arg, sizeof(arg), "%d", self->worker.pid);
 	ASSERT_EQ(0, tracer_start(&self->tracer, path, opts, &ready_fd, false));
 	if (sync_wait(ready_fd) == 0) {
 		close(ready_fd);
@@ -426,11 +541,45 @@ static void run_children(struct __test_metadata *_metadata,
 	}
 }
 
+/*
+ * The namespaces each call reports: unshare(CLONE_NEWUTS) moves the worker
+ * from one UTS namespace to the next (a chain starting at its first), the
+ * failed setns leaves its network namespace as it was, and clone3's child
+ * has a network namespace of its own.
+ */
+static void check_ns(struct __test_metadata *_metadata, const char *line,
+		     const struct expected_call *e,
+		     const struct worker_ns_ids *ns, long long *uts)
+{
+	long long before, after;
+
+	if (!strcmp(e->syscall, "unshare")) {
+		ns_of(_metadata, line, "uts", &before, &after);
+		EXPECT_EQ(*uts, before)
+		TH_LOG("unshare's UTS namespace before is not the last one's "
+		       "after: %s",
+		       line);
+		EXPECT_LT(0, after);
+		EXPECT_NE(before, after);
+		*uts = after;
+	} else if (!strcmp(e->syscall, "setns")) {
+		ns_of(_metadata, line, "net", &before, &after);
+		EXPECT_EQ((long long)ns->net, before);
+		EXPECT_EQ((long long)ns->net, after);
+	} else {
+		ns_of(_metadata, line, "net", &before, &after);
+		EXPECT_EQ((long long)ns->net, before);
+		EXPECT_LT(0, after);
+		EXPECT_NE(before, after);
+	}
+}
+
 static void check_lines(struct __test_metadata *_metadata, char *out,
-			pid_t worker, bool named)
+			pid_t worker, bool named,
+			const struct worker_ns_ids *ns)
 {
 	int counts[ARRAY_SIZE(expected)] = {}, total = 0;
-	long long last_ts = 0;
+	long long last_ts = 0, uts = (long long)ns->uts;
 	char *save, *line;
 
 	for (line = strtok_r(out, "\n", &save); line;
@@ -456,6 +605,7 @@ static void check_lines(struct __test_metadata *_metadata, char *out,
 			}
 			if (!strcmp(e->syscall, "setns"))
 				check_setns(_metadata, line, named);
+			check_ns(_metadata, line, e, ns, &uts);
 		}
 		EXPECT_TRUE(known)
 		TH_LOG("unexpected call: %s", line);
@@ -468,14 +618,95 @@ static void check_lines(struct __test_metadata *_metadata, char *out,
 	EXPECT_EQ(111, total);
 }
 
+/*
+ * --hist --json: one line per kind of call, counted in the kernel: the
+ * worker's 100, 10 and 1, nothing else.
+ */
+static void check_hists(struct __test_metadata *_metadata, char *out)
+{
+	int counts[ARRAY_SIZE(expected)] = {}, lines = 0;
+	char *save, *line;
+
+	for (line = strtok_r(out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save), lines++) {
+		bool known = false;
+
+		for (size_t i = 0; i < ARRAY_SIZE(expected); i++) {
+			if (!call_matches(line, &expected[i]))
+				continue;
+			counts[i] += json_num(line, "count");
+			known = true;
+		}
+		EXPECT_TRUE(known)
+		TH_LOG("unexpected histogram: %s", line);
+		EXPECT_LT(0, json_num(line, "p50_ns"));
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(expected); i++) {
+		EXPECT_EQ(expected[i].count, counts[i])
+		TH_LOG("%s %s (%s)", expected[i].syscall, expected[i].flags,
+		       expected[i].err ? expected[i].err : "success");
+	}
+	EXPECT_EQ((int)ARRAY_SIZE(expected), lines);
+}
+
+static unsigned long long ns_ino(pid_t pid, const char *name)
+{
+	struct stat st;
+
+	return ns_stat(pid, name, &st) ? 0 : (unsigned long long)st.st_ino;
+}
+
+/* The worker, where the variant wants it; SKIP if the environment refuses. */
+static void start_worker(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(trace) * self,
+			 const FIXTURE_VARIANT(trace) * variant)
+{
+	enum worker_ns where = SAME_NS;
+	int ret;
+
+	if (variant->filter == BY_NETNS)
+		where = OWN_NETNS;
+	else if (variant->filter == BY_PIDNS || variant->filter == BY_CONTAINER)
+		where = OWN_PIDNS;
+	ret = child_start(&self->worker, worker_comm, worker_calls, where);
+	if (ret && self->worker.ns_err) {
+		if (where == OWN_PIDNS)
+			SKIP_IF_ENV_EXPLAINS(return, NS_CALL_CLONE,
+						   CLONE_NEWPID,
+						   self->worker.ns_err);
+		else
+			SKIP_IF_ENV_EXPLAINS(return, NS_CALL_UNSHARE,
+						   CLONE_NEWNET,
+						   self->worker.ns_err);
+	}
+	ASSERT_EQ(0, ret)
+	TH_LOG("worker: %s", strerror(self->worker.ns_err ?: -ret));
+	self->ns.uts = ns_ino(self->worker.pid, "uts");
+	self->ns.net = ns_ino(self->worker.pid, "net");
+	self->ns.pid = ns_ino(self->worker.pid, "pid");
+	ASSERT_NE(0, self->ns.uts);
+	ASSERT_NE(0, self->ns.net);
+	ASSERT_NE(0, self->ns.pid);
+}
+
 /* Exactly the worker's 111 calls, with their flags and errnos. */
 TEST_F(trace, reports_exactly_the_calls_of_the_filtered_process)
 {
+	const struct ns_env *env = ns_env();
 	char err[1024];
 	int status;
 
-	ASSERT_EQ(0, child_start(&self->worker, WORKER_COMM, worker_calls));
-	ASSERT_EQ(0, child_start(&self->noise, NOISE_COMM, noise_calls));
+	/* The rule, from the probe: the children could not make their calls. */
+	SKIP_IF_ENV_EXPLAINS(return, NS_CALL_UNSHARE, CLONE_NEWUTS,
+				   env->filtered[NS_CALL_UNSHARE][NS_uts]);
+	if (!have_cap(CAP_SYS_ADMIN) && env->create_errno[NS_user] > 0)
+		SKIP_IF_ENV_EXPLAINS(return, NS_CALL_UNSHARE, CLONE_NEWUSER,
+					   env->create_errno[NS_user]);
+	start_worker(_metadata, self, variant);
+	if (self->worker.pid < 0)
+		return;
+	ASSERT_EQ(0,
+		  child_start(&self->noise, noise_comm, noise_calls, SAME_NS));
 	self->worker_pid = self->worker.pid;
 	start_filtered_tracer(_metadata, self, variant);
 	if (self->tracer.pid < 0)
@@ -489,8 +720,11 @@ TEST_F(trace, reports_exactly_the_calls_of_the_filtered_process)
 	child_report(self->tracer.err_fd, err, sizeof(err));
 	ASSERT_EQ(0, status)
 	TH_LOG("tracer stderr: %s", err);
-	check_lines(_metadata, self->out, self->worker_pid,
-		    !variant->no_target);
+	if (variant->hist)
+		check_hists(_metadata, self->out);
+	else
+		check_lines(_metadata, self->out, self->worker_pid,
+			    !variant->no_target, &self->ns);
 	if (_metadata->exit_code != KSFT_PASS && err[0])
 		TH_LOG("tracer stderr: %s", err);
 }
@@ -509,6 +743,8 @@ TEST(unprivileged_tracer_exits_4_with_one_line)
 	if (!have_cap(CAP_SETUID) || !have_cap(CAP_SETGID))
 		SKIP(return,
 			   "needs CAP_SETUID and CAP_SETGID to drop to 65534");
+	if (!ns_env()->nobody_mapped)
+		SKIP_IF_ENV_EXPLAINS(return, NS_CALL_NOBODY, 0, EINVAL);
 	ASSERT_EQ(0, tracer_path(path, sizeof(path)));
 	if (access(path, X_OK))
 		SKIP(return, "tracer %.200s not built: %s", path,

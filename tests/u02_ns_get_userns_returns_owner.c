@@ -34,6 +34,7 @@ static int get_userns(int fd)
 struct holder {
 	pid_t pid;
 	int release_fd;
+	enum ns_call call; /* the call that made, or refused, the namespace */
 };
 
 /*
@@ -43,34 +44,41 @@ struct holder {
  */
 static int hold_in_new_userns(const struct ns_type *t, struct holder *h)
 {
-	int ready[2], release[2];
+	int ready[2], release[2], err;
 	int clone_flags = CLONE_NEWUSER | (t->flag & ~CLONE_NEWTIME);
 
 	if (open_pipes(ready, release, NULL))
 		return -errno;
 	fflush(NULL);
+	h->call = NS_CALL_CLONE;
 	h->pid = clone_child(clone_flags);
 	if (h->pid < 0)
 		return -errno;
 	if (h->pid == 0) {
+		/* ready carries the errno of unshare(): 0, made. */
+		int err = 0;
+
 		close(release[1]);
 		if (t->flag == CLONE_NEWTIME && sys_unshare(CLONE_NEWTIME))
+			err = errno;
+		if (write(ready[1], &err, sizeof(err)) != sizeof(err) || err)
 			_exit(1);
-		sync_send(ready[1]);
 		sync_wait(release[0]);
 		_exit(0);
 	}
 	close(ready[1]);
 	close(release[0]);
 	h->release_fd = release[1];
-	if (sync_wait(ready[0])) {
+	if (read(ready[0], &err, sizeof(err)) != sizeof(err))
+		err = ECHILD;
+	close(ready[0]);
+	if (err) {
 		/* It could not make its namespaces: reap it, report why. */
-		close(ready[0]);
+		h->call = NS_CALL_UNSHARE;
 		close(h->release_fd);
 		wait_child(h->pid);
-		return -ECHILD;
+		return -err;
 	}
-	close(ready[0]);
 	return 0;
 }
 
@@ -93,10 +101,11 @@ TEST_F(userns, owner_of_new_namespace_is_the_creating_userns)
 
 	REQUIRE_NS_TYPE(t);
 	ret = hold_in_new_userns(t, &h);
-	if (userns_refusal_is_policy(-ret))
-		SKIP(return,
-			   "cannot create a user namespace: clone(CLONE_NEWUSER|%s): %s",
-			   t->flag_name, strerror(-ret));
+	SKIP_IF_ENV_EXPLAINS(return, h.call,
+				   h.call == NS_CALL_UNSHARE ?
+					   t->flag :
+					   CLONE_NEWUSER | t->flag,
+				   -ret);
 	ASSERT_EQ(0, ret)
 	TH_LOG("%s: clone(CLONE_NEWUSER|%s): %s", t->name, t->flag_name,
 	       strerror(-ret));
@@ -140,11 +149,9 @@ TEST_F(userns, owner_outside_callers_userns_gives_eperm)
 	ASSERT_LE(0, fd)
 	TH_LOG("open(/proc/self/ns/%s): %s", t->children_name, strerror(errno));
 	ret = sys_unshare(CLONE_NEWUSER) ? errno : 0;
-	if (userns_refusal_is_policy(ret))
-		SKIP(close(fd);
-		     return,
-			   "cannot create a user namespace: unshare(CLONE_NEWUSER): %s",
-			   strerror(ret));
+	if (ret)
+		close(fd);
+	SKIP_IF_ENV_EXPLAINS(return, NS_CALL_UNSHARE, CLONE_NEWUSER, ret);
 	ASSERT_EQ(0, ret)
 	TH_LOG("%s: unshare(CLONE_NEWUSER): %s", t->name, strerror(ret));
 	ret = get_userns(fd);

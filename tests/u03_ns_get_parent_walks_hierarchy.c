@@ -133,10 +133,8 @@ TEST_F(parent, parent_is_the_creators_namespace_and_hidden_from_members)
 
 	REQUIRE_NS_TYPE(t);
 	ret = hold_in_new_ns(t, &h);
-	if (userns_refusal_is_policy(-ret))
-		SKIP(return,
-			   "cannot create a user namespace: clone(CLONE_NEWUSER|%s): %s",
-			   t->flag_name, strerror(-ret));
+	SKIP_IF_ENV_EXPLAINS(return, NS_CALL_CLONE, CLONE_NEWUSER | t->flag,
+				   -ret);
 	ASSERT_EQ(0, ret)
 	TH_LOG("%s: clone(CLONE_NEWUSER|%s): %s", t->name, t->flag_name,
 	       strerror(-ret));

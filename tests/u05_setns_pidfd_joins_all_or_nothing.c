@@ -140,13 +140,9 @@ static int release_holder(struct holder *h)
 
 #define REQUIRE_HOLDER(ret, flags)                                          \
 	do {                                                                \
-		if ((ret) == -ENOSYS)                                       \
-			SKIP(return, "clone3() not supported (ENOSYS)");    \
-		if (userns_refusal_is_policy(-(ret)))                       \
-			SKIP(return,                                        \
-				   "cannot create the target's namespaces " \
-				   "(clone3 flags 0x%x): %s",               \
-				   (flags), strerror(-(ret)));              \
+		if (ret)                                                    \
+			SKIP_IF_ENV_EXPLAINS(return, NS_CALL_CLONE3, flags, \
+						   -(ret));                 \
 		ASSERT_EQ(0, ret)                                           \
 		TH_LOG("clone3(flags 0x%x) for the target: %s", (flags),    \
 		       strerror(-(ret)));                                   \
@@ -274,6 +270,7 @@ TEST(a_refused_part_leaves_every_namespace_unchanged)
 	ASSERT_EQ(0, pipe2(report, O_CLOEXEC));
 	fflush(NULL);
 	pid = clone_child(flags);
+	SKIP_IF_ENV_REFUSED(return, NS_CALL_CLONE, flags, pid);
 	ASSERT_LE(0, pid)
 	TH_LOG("clone(pid|uts|ipc|net): %s", strerror(errno));
 	if (pid == 0) {

@@ -100,8 +100,7 @@ TEST_F(newns, clone3_puts_child_in_new_namespaces)
 	ASSERT_EQ(0, pipe2(release, O_CLOEXEC));
 	fflush(NULL);
 	pid = clone3_child_args(&args, sizeof(args));
-	if (pid < 0 && errno == ENOSYS)
-		SKIP(return, "clone3() not supported (ENOSYS)");
+	SKIP_IF_ENV_REFUSED(return, NS_CALL_CLONE3, args.flags, pid);
 	ASSERT_LE(0, pid)
 	TH_LOG("clone3(flags 0x%llx): %s", (unsigned long long)args.flags,
 	       strerror(errno));
@@ -238,8 +237,10 @@ run_set_tid(const FIXTURE_VARIANT(set_tid) * v, int report_fd)
 
 	if (pid == 0)
 		check_own_pids(v->tids, v->ntids, report_fd);
-	if (pid < 0 && (errno == ENOSYS || errno == E2BIG))
+	if (pid < 0 && errno == E2BIG)
 		_exit(KSFT_SKIP);
+	if (pid < 0 && errno != v->err)
+		child_refused(report_fd, NS_CALL_CLONE3, v->flags, errno);
 	if (v->err) {
 		if (pid > 0)
 			wait_child(pid);
@@ -271,6 +272,7 @@ TEST_F(set_tid, set_tid_chooses_pid_per_level)
 	ASSERT_EQ(0, pipe2(report, O_CLOEXEC));
 	fflush(NULL);
 	pid = clone_child(CLONE_NEWPID);
+	SKIP_IF_ENV_REFUSED(return, NS_CALL_CLONE, CLONE_NEWPID, pid);
 	ASSERT_LE(0, pid)
 	TH_LOG("pid: clone(CLONE_NEWPID): %s", strerror(errno));
 	if (pid == 0) {
@@ -282,8 +284,9 @@ TEST_F(set_tid, set_tid_chooses_pid_per_level)
 	child_report(report[0], msg, sizeof(msg));
 	close(report[0]);
 	if (status == KSFT_SKIP)
-		SKIP(return,
-			   "clone3() with set_tid not supported (ENOSYS or E2BIG)");
+		SKIP(return, "clone3() with set_tid not supported (E2BIG)");
+	if (status)
+		SKIP_IF_CHILD_EXPLAINED(return, msg);
 	EXPECT_EQ(0, status)
 	TH_LOG("pid: %s", msg[0] ? msg : "the pid 1 child reported nothing");
 }

@@ -83,15 +83,14 @@ static long long read_offset(const char *name)
 }
 
 /* A new time namespace for the caller's children, or SKIP. */
-#define ENTER_NEW_TIMENS()                                                   \
-	do {                                                                 \
-		REQUIRE_NS_TYPE(&ns_types[NS_time]);                         \
-		REQUIRE_NS_ADMIN();                                          \
-		ASSERT_EQ(0, sys_unshare(CLONE_NEWTIME))                     \
-		TH_LOG("time: unshare(CLONE_NEWTIME): %s", strerror(errno)); \
-		if (access(OFFSETS_FILE, F_OK))                              \
-			SKIP(return, "no " OFFSETS_FILE ": %s",              \
-				   strerror(errno));                         \
+#define ENTER_NEW_TIMENS()                                      \
+	do {                                                    \
+		REQUIRE_NS_TYPE(&ns_types[NS_time]);            \
+		REQUIRE_NS_ADMIN();                             \
+		REQUIRE_UNSHARE(CLONE_NEWTIME);                 \
+		if (access(OFFSETS_FILE, F_OK))                 \
+			SKIP(return, "no " OFFSETS_FILE ": %s", \
+				   strerror(errno));            \
 	} while (0)
 
 /* A child that enters the namespace and reports its clocks, or -errno. */

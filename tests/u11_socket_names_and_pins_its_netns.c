@@ -68,14 +68,13 @@ TEST(socket_names_netns_of_its_creation)
 
 	REQUIRE_NS_TYPE(&ns_types[NS_net]);
 	REQUIRE_NS_ADMIN();
-	ASSERT_EQ(0, sys_unshare(CLONE_NEWNET))
-	TH_LOG("net: unshare(CLONE_NEWNET): %s", strerror(errno));
+	REQUIRE_UNSHARE(CLONE_NEWNET);
 	ASSERT_EQ(0, ns_stat(0, "net", &first));
 	sock_first = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	ASSERT_LE(0, sock_first);
 	REQUIRE_SIOCGSKNS(sock_first);
 
-	ASSERT_EQ(0, sys_unshare(CLONE_NEWNET));
+	REQUIRE_UNSHARE(CLONE_NEWNET);
 	ASSERT_EQ(0, ns_stat(0, "net", &second));
 	ASSERT_FALSE(same_inode(&first, &second));
 	sock_second = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -92,6 +91,7 @@ struct netns_report {
 	dev_t dev;
 	ino_t ino;
 	int err; /* 0, or the errno of the step that failed */
+	int unshare_err; /* the errno of unshare(), when it was that step */
 };
 
 static int set_lo_up(int sock)
@@ -153,7 +153,9 @@ static void __attribute__((noreturn)) make_netns_and_socket(int chan)
 	struct stat st = {};
 	int sock = -1;
 
-	if (sys_unshare(CLONE_NEWNET) || ns_stat(0, "net", &st))
+	if (sys_unshare(CLONE_NEWNET))
+		report.unshare_err = report.err = errno;
+	else if (ns_stat(0, "net", &st))
 		report.err = errno;
 	else if ((sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
 		report.err = errno;
@@ -195,6 +197,8 @@ TEST(open_socket_keeps_netns_alive_after_its_processes_exit)
 	close(chan[1]);
 	sock = recv_with_fd(chan[0], &report);
 	ASSERT_EQ(0, wait_child(pid));
+	SKIP_IF_ENV_EXPLAINS(return, NS_CALL_UNSHARE, CLONE_NEWNET,
+				   report.unshare_err);
 	ASSERT_EQ(0, report.err)
 	TH_LOG("net: child: unshare, socket or lo up: %s",
 	       strerror(report.err));

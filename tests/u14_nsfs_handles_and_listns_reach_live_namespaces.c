@@ -34,81 +34,6 @@
 
 #include "common.h"
 
-#ifndef NS_GET_ID
-#define NS_GET_ID _IOR(NSIO, 13, uint64_t)
-#endif
-#ifndef FD_NSFS_ROOT
-#define FD_NSFS_ROOT -10003
-#endif
-#ifndef FILEID_NSFS
-#define FILEID_NSFS 0xf1
-#endif
-#ifndef __NR_listns
-#define __NR_listns 470
-#endif
-
-/* The handle's payload (uapi struct nsfs_file_handle). */
-struct nsapi_nsfs_fh {
-	uint64_t ns_id;
-	uint32_t ns_type;
-	uint32_t ns_inum;
-};
-
-/* A struct file_handle with room for the nsfs payload. */
-struct nsapi_handle {
-	struct file_handle fh;
-	struct nsapi_nsfs_fh nsfs;
-};
-
-/* The listns() request (uapi struct ns_id_req, NS_ID_REQ_SIZE_VER0). */
-struct nsapi_ns_id_req {
-	uint32_t size;
-	uint32_t spare;
-	uint64_t ns_id; /* resume after this id; 0 for the start */
-	uint32_t ns_type; /* CLONE_NEW* mask; 0 for every type */
-	uint32_t spare2;
-	uint64_t user_ns_id; /* only namespaces owned by it; 0 for any */
-};
-
-static long sys_listns(struct nsapi_ns_id_req *req, uint64_t *ids,
-		       size_t nr_ids)
-{
-	return syscall(__NR_listns, req, ids, nr_ids, 0);
-}
-
-static int handle_of(int nsfd, struct nsapi_handle *h)
-{
-	int mount_id;
-
-	memset(h, 0, sizeof(*h));
-	h->fh.handle_bytes = sizeof(h->nsfs);
-	return name_to_handle_at(nsfd, "", &h->fh, &mount_id, AT_EMPTY_PATH);
-}
-
-static uint64_t id_of(int nsfd)
-{
-	uint64_t id = 0;
-
-	return ioctl(nsfd, NS_GET_ID, &id) ? 0 : id;
-}
-
-/* SKIP only for the documented "not implemented" answers. */
-#define REQUIRE_NSFS_HANDLES(nsfd)                                            \
-	do {                                                                  \
-		struct nsapi_handle __h;                                      \
-		int __fd;                                                     \
-		if (handle_of(nsfd, &__h) && errno == EOPNOTSUPP)             \
-			SKIP(return, "nsfs file handles not implemented "     \
-				     "(name_to_handle_at: EOPNOTSUPP; since " \
-				     "6.18)");                                \
-		__fd = open_by_handle_at(FD_NSFS_ROOT, &__h.fh, O_RDONLY);    \
-		if (__fd < 0 && errno == EBADF)                               \
-			SKIP(return, "FD_NSFS_ROOT not implemented "          \
-				     "(open_by_handle_at: EBADF)");           \
-		if (__fd >= 0)                                                \
-			close(__fd);                                          \
-	} while (0)
-
 NS_TYPE_FIXTURE(ns_handle);
 
 /* The handle carries id, type and inode, and reopens the same namespace. */
@@ -155,9 +80,12 @@ struct ns_holder {
 	int go; /* write end: closing it lets the child exit */
 };
 
+static int stop_holder(struct ns_holder *c);
+
+/* A child in a new namespace (unshare(@flag)); 0, or unshare()'s -errno. */
 static int start_holder(struct ns_holder *c, int flag)
 {
-	int ready[2], go[2];
+	int ready[2], go[2], err;
 	pid_t pid;
 
 	if (open_pipes(ready, go, NULL))
@@ -167,11 +95,13 @@ static int start_holder(struct ns_holder *c, int flag)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
+		/* ready carries the errno of unshare(): 0, made. */
+		int err = sys_unshare(flag) ? errno : 0;
+
 		close(ready[0]);
 		close(go[1]);
-		if (sys_unshare(flag))
+		if (write(ready[1], &err, sizeof(err)) != sizeof(err) || err)
 			_exit(1);
-		sync_send(ready[1]);
 		sync_wait(go[0]);
 		_exit(0);
 	}
@@ -179,11 +109,13 @@ static int start_holder(struct ns_holder *c, int flag)
 	close(go[0]);
 	c->pid = pid;
 	c->go = go[1];
-	if (sync_wait(ready[0])) {
-		close(ready[0]);
-		return -ECHILD;
-	}
+	if (read(ready[0], &err, sizeof(err)) != sizeof(err))
+		err = ECHILD;
 	close(ready[0]);
+	if (err) {
+		stop_holder(c);
+		return -err;
+	}
 	return 0;
 }
 
@@ -250,6 +182,7 @@ TEST(handle_reopens_live_namespace_only)
 	REQUIRE_NSFS_HANDLES(nsfd);
 	close(nsfd);
 	ret = start_holder(&c, CLONE_NEWUTS);
+	SKIP_IF_ENV_EXPLAINS(return, NS_CALL_UNSHARE, CLONE_NEWUTS, -ret);
 	ASSERT_EQ(0, ret)
 	TH_LOG("uts: child with unshare(CLONE_NEWUTS): %s", strerror(-ret));
 	nsfd = ns_open(c.pid, "uts");
@@ -298,50 +231,6 @@ TEST(handle_reopens_live_namespace_only)
 	       strerror(errno));
 	if (fd >= 0)
 		close(fd);
-}
-
-#define LISTNS_PAGE 3
-#define LISTNS_MAX 65536
-
-#define REQUIRE_LISTNS()                                                  \
-	do {                                                              \
-		struct nsapi_ns_id_req __req = { .size = sizeof(__req) }; \
-		uint64_t __id;                                            \
-		if (sys_listns(&__req, &__id, 1) < 0 && errno == ENOSYS)  \
-			SKIP(return, "listns() not implemented (ENOSYS; " \
-				     "since 6.19)");                      \
-	} while (0)
-
-/*
- * Every id listns() gives for @type (0: all), small pages at a time.
- * Returns how many, or -errno.
- */
-static long listns_all(uint32_t type, uint64_t *ids, size_t max)
-{
-	struct nsapi_ns_id_req req = { .size = sizeof(req), .ns_type = type };
-	size_t n = 0;
-	long got;
-
-	while (n + LISTNS_PAGE <= max) {
-		got = sys_listns(&req, ids + n, LISTNS_PAGE);
-		if (got < 0 && errno == ENOENT)
-			break; /* nothing after req.ns_id */
-		if (got < 0)
-			return -errno;
-		if (got == 0)
-			break;
-		n += got;
-		req.ns_id = ids[n - 1];
-	}
-	return n;
-}
-
-static bool listed(const uint64_t *ids, long n, uint64_t id)
-{
-	for (long i = 0; i < n; i++)
-		if (ids[i] == id)
-			return true;
-	return false;
 }
 
 /* Pages resume after the last id: strictly ascending, own ns included. */
@@ -399,6 +288,7 @@ TEST(listns_lists_live_namespaces_only)
 	REQUIRE_LISTNS();
 	REQUIRE_NS_ADMIN();
 	ret = start_holder(&c, CLONE_NEWUTS);
+	SKIP_IF_ENV_EXPLAINS(return, NS_CALL_UNSHARE, CLONE_NEWUTS, -ret);
 	ASSERT_EQ(0, ret);
 	nsfd = ns_open(c.pid, "uts");
 	ASSERT_LE(0, nsfd);

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Boot one kernel with the matrix's initramfs under qemu and watch it.
 #
-#   boot.sh --kernel IMAGE --initramfs FILE --out DIR --accel kvm|tcg
+#   boot.sh --kernel IMAGE --initramfs FILE --out DIR --accel kvm|tcg|icount
 #           [--timeout SEC] [--mode run|probe] [--append ARGS] [--memory MIB]
 #
 # DIR receives console.log (ttyS0), ktap.raw (ttyS1), files.raw (ttyS2) and
@@ -13,10 +13,18 @@
 #   timeout            still running after SEC seconds; qemu was killed
 #   qemu-error REASON  qemu could not start the kernel
 # Exit status 0 for all four; 2 for bad arguments.
+#
+# icount is TCG with -icount shift=0,sleep=off: the guest's clock counts the
+# instructions it executed (one per nanosecond) and skips idle time, so a
+# timing is the same on any host, loaded or idle.  What would still differ
+# between two boots is fixed: qemu's random source (-seed: RDRAND and the
+# guest's entropy), the RTC (a fixed date on the virtual clock), KASLR,
+# address-space randomization, the kernel stack offset and the page
+# allocator's shuffling (boot parameters below).
 set -euo pipefail
 
 usage() {
-	echo "usage: boot.sh --kernel IMAGE --initramfs FILE --out DIR --accel kvm|tcg" \
+	echo "usage: boot.sh --kernel IMAGE --initramfs FILE --out DIR --accel kvm|tcg|icount" \
 		"[--timeout SEC] [--mode run|probe] [--append ARGS] [--memory MIB]" >&2
 	exit 2
 }
@@ -46,7 +54,7 @@ done
 [ -r "$initramfs" ] || die2 "cannot read the initramfs '$initramfs'"
 [[ $timeout =~ ^[1-9][0-9]*$ ]] || die2 "--timeout wants a positive number of seconds, not '$timeout'"
 [[ $memory =~ ^[1-9][0-9]*$ ]] || die2 "--memory wants MiB, not '$memory'"
-case $accel in kvm | tcg) ;; *) die2 "--accel is kvm or tcg, not '$accel'" ;; esac
+case $accel in kvm | tcg | icount) ;; *) die2 "--accel is kvm, tcg or icount, not '$accel'" ;; esac
 case $mode in run | probe) ;; *) die2 "--mode is run or probe, not '$mode'" ;; esac
 
 mkdir -p "$out"
@@ -55,13 +63,18 @@ console=$out/console.log
 : >"$out/ktap.raw"
 : >"$out/files.raw"
 
-if [ "$accel" = kvm ]; then
-	accel_opts=(-accel kvm -cpu host -smp 2)
-else
-	accel_opts=(-accel tcg -cpu max -smp 1)
-fi
+determinism=
+case $accel in
+kvm) accel_opts=(-accel kvm -cpu host -smp 2) ;;
+tcg) accel_opts=(-accel tcg -cpu max -smp 1) ;;
+icount)
+	accel_opts=(-accel tcg -cpu max -smp 1 -icount shift=0,sleep=off -seed 1
+		-rtc base=2025-01-01T00:00:00,clock=vm)
+	determinism="nokaslr norandmaps randomize_kstack_offset=off page_alloc.shuffle=0"
+	;;
+esac
 
-cmdline="console=ttyS0 panic=-1 rdinit=/init nsapi.mode=$mode nsapi.label=$accel $append"
+cmdline="console=ttyS0 panic=-1 rdinit=/init $determinism nsapi.mode=$mode nsapi.label=$accel $append"
 
 qemu-system-x86_64 "${accel_opts[@]}" -m "$memory" \
 	-nodefaults -display none -no-reboot -no-user-config \

@@ -2,14 +2,14 @@
 # script) and `make matrix`, which regenerates the committed reference
 # results (results/matrix.md, results/matrix/) from the default kernels.
 #
-#   make matrix [MATRIX_KERNELS="6.1 6.12 sid"] [MATRIX_ARGS=...]
+#   make matrix [MATRIX_KERNELS="6.1 6.12 sid config:no-userns-netns"] [MATRIX_ARGS=...]
 
 MATRIX_KERNELS ?=
 MATRIX_ARGS ?=
 MATRIX_SCRIPTS := $(wildcard harness/matrix/*.sh harness/matrix/*.jq)
 
 PROGS += $(BUILD)/nsapi-matrix
-CHECK_STEPS += check-matrix-smoke check-matrix-crash
+CHECK_STEPS += check-matrix-smoke check-matrix-crash check-matrix-icount
 
 $(BUILD)/nsapi-matrix: harness/matrix/nsapi-matrix.sh
 	@mkdir -p $(@D)
@@ -28,7 +28,12 @@ matrix-image: build-all
 		$(if $(Q),echo "  CPIO    $$img",:); \
 	fi
 
-matrix: deps
+# make deps and what the source-built kernel (config:NAME) needs to build.
+.PHONY: matrix matrix-deps matrix-image check-matrix-smoke check-matrix-crash check-matrix-icount
+matrix-deps: deps
+	$(Q)harness/install-deps.sh --kernel-build
+
+matrix: matrix-deps
 	$(Q)$(MAKE) --no-print-directory matrix-image
 	$(Q)$(BUILD)/nsapi-matrix --prune --results results $(MATRIX_ARGS) $(MATRIX_KERNELS)
 
@@ -37,3 +42,6 @@ check-matrix-smoke: matrix-image
 
 check-matrix-crash: matrix-image
 	$(Q)BUILD=$(BUILD) harness/matrix/check-matrix.sh crash
+
+check-matrix-icount: matrix-image
+	$(Q)BUILD=$(BUILD) harness/matrix/check-matrix.sh icount

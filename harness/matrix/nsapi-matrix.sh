@@ -18,23 +18,38 @@ build=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 usage() {
 	cat <<'EOF'
 usage: nsapi matrix [OPTIONS] [KERNEL...]
+       nsapi matrix [--results DIR] [--prune] --merge RESULTS_DIR...
 
 Boot each KERNEL under qemu, run the suite (as root and as nobody) and the
 quick bench inside, and report a behavior x kernel table and a latency
 comparison.  A KERNEL is a path to a bzImage/vmlinuz/vmlinux, or a Debian
 kernel: 6.1 (or bookworm), 6.12, sid (or unstable), X.Y, or a linux-image-*
-package (metapackages are followed; PACKAGE=VERSION pins one).  Default:
-6.1 6.12 sid, plus the running kernel natively.
+package (metapackages are followed; PACKAGE=VERSION pins one), or
+config:NAME, a kernel built once from Debian's linux-source with the config
+harness/matrix/kconfig/NAME.config.  Default: 6.1 6.12 sid
+config:no-userns-netns, plus the running kernel natively.  A run updates its
+kernels' rows and keeps the others' (--prune drops them).  --merge copies the
+kernels of other matrices' results roots (CI's per-kernel jobs) into DIR and
+reports them as one matrix.
 
 Options:
   --results DIR     results root (default ./results): DIR/matrix/, DIR/matrix.md
-  --timeout SEC     per-kernel timeout for boot + suite + bench (default 300)
+  --timeout SEC     per-kernel timeout for boot + suite + bench (default 300,
+                    under icount 1800: its guest clock runs slower)
   --test-timeout S  the runner's per-program timeout (default 30)
   --jobs N          kernels booted at once (default: every kernel, max 4)
-  --accel MODE      auto (probe KVM, else TCG), kvm or tcg (default auto)
+  --accel MODE      auto (probe KVM, else icount), kvm, tcg or icount
+                    (default auto); icount: TCG with -icount shift=0,sleep=off,
+                    a deterministic instruction-count clock (see README)
   --append ARGS     extra kernel command line for every guest
   --tests P1,P2     run only these runner patterns
+  --benches P1,P2   run only these bench patterns
+  --budget MS       the guests' bench time per benchmark (default: 10 under
+                    icount, whose figures repeat; --quick's 70 otherwise)
+  --repetitions N   the guests' bench repetitions (default: 2 under icount,
+                    5 otherwise)
   --no-native       leave the running kernel out
+  --no-suite        skip the suite in the guests (bench only)
   --no-bench        skip the quick bench
   --no-report       skip matrix.md, the comparison and the plots
   --prune           delete run directories of kernels not in this matrix
@@ -50,8 +65,8 @@ die2() {
 	exit 2
 }
 
-results=./results timeout=300 test_timeout=30 jobs= accel=auto append= tests=
-native=1 bench=1 report=1 prune=0
+results=./results timeout= test_timeout=30 jobs= accel=auto append= tests= benches= budget= reps=
+native=1 suite=1 bench=1 report=1 prune=0 merge=0
 kernels=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -60,10 +75,12 @@ while [ $# -gt 0 ]; do
 		exit 0
 		;;
 	--no-native) native=0 ;;
+	--no-suite) suite=0 ;;
 	--no-bench) bench=0 ;;
 	--no-report) report=0 ;;
 	--prune) prune=1 ;;
-	--results | --timeout | --test-timeout | --jobs | --accel | --append | --tests)
+	--merge) merge=1 ;;
+	--results | --timeout | --test-timeout | --jobs | --accel | --append | --tests | --benches | --budget | --repetitions)
 		[ $# -ge 2 ] || die2 "$1 needs a value"
 		case $1 in
 		--results) results=$2 ;;
@@ -73,6 +90,9 @@ while [ $# -gt 0 ]; do
 		--accel) accel=$2 ;;
 		--append) append=$2 ;;
 		--tests) tests=$2 ;;
+		--benches) benches=$2 ;;
+		--budget) budget=$2 ;;
+		--repetitions) reps=$2 ;;
 		esac
 		shift
 		;;
@@ -82,37 +102,30 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-[[ $timeout =~ ^[1-9][0-9]*$ ]] || die2 "--timeout wants a positive number of seconds, not '$timeout'"
+[ -z "$timeout" ] || [[ $timeout =~ ^[1-9][0-9]*$ ]] || die2 "--timeout wants a positive number of seconds, not '$timeout'"
 [[ $test_timeout =~ ^[1-9][0-9]*$ ]] && [ "$test_timeout" -le 3600 ] ||
 	die2 "--test-timeout wants 1-3600 seconds, not '$test_timeout'"
 [ -z "$jobs" ] || [[ $jobs =~ ^[1-9][0-9]*$ ]] || die2 "--jobs wants a positive number, not '$jobs'"
-case $accel in auto | kvm | tcg) ;; *) die2 "--accel is auto, kvm or tcg, not '$accel'" ;; esac
+case $accel in auto | kvm | tcg | icount) ;; *) die2 "--accel is auto, kvm, tcg or icount, not '$accel'" ;; esac
 [[ $tests =~ ^[A-Za-z0-9_*?,.-]*$ ]] || die2 "--tests wants comma-separated patterns, not '$tests'"
+[ -z "$budget" ] || { [[ $budget =~ ^[1-9][0-9]*$ ]] && [ "$budget" -le 10000 ]; } ||
+	die2 "--budget wants 1-10000 ms, not '$budget'"
+[ -z "$reps" ] || { [[ $reps =~ ^[1-9][0-9]*$ ]] && [ "$reps" -le 16 ]; } ||
+	die2 "--repetitions wants 1-16, not '$reps'"
+[[ $benches =~ ^[A-Za-z0-9_*?,.:/-]*$ ]] || die2 "--benches wants comma-separated patterns, not '$benches'"
 [[ $append != *$'\n'* ]] || die2 "--append must be one line"
+command -v jq >/dev/null || die2 "jq is not installed (make deps)"
+if [ $merge = 1 ]; then
+	[ ${#kernels[@]} -gt 0 ] || die2 "--merge wants the results directories of other matrices"
+	exec "$here/merge.sh" --results "$results" $([ $prune = 0 ] || echo --prune) "${kernels[@]}"
+fi
 command -v qemu-system-x86_64 >/dev/null || die2 "qemu-system-x86_64 is not installed (make deps)"
 command -v jq >/dev/null || die2 "jq is not installed (make deps)"
-[ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12 sid)
+[ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12 sid config:no-userns-netns)
 # Every kernel at once by default, even on fewer CPUs: a TCG guest is one
 # busy host thread, and booting them in waves leaves CPUs idle while the last
 # wave runs (3 kernels on 2 CPUs: ~150 s at once, ~200 s in two waves).
 [ -n "$jobs" ] || jobs=$((${#kernels[@]} > 4 ? 4 : ${#kernels[@]}))
-
-# Every KERNEL is checked before anything boots: a path must be a readable
-# file, a name must resolve to a Debian package.
-specs=() displays=()
-for k in "${kernels[@]}"; do
-	if [ -f "$k" ]; then
-		[ -r "$k" ] || die2 "cannot read the kernel image '$k'"
-		specs+=("path:$(readlink -f "$k")")
-		displays+=("$(basename "$k")")
-	elif [[ $k == */* ]]; then
-		die2 "no kernel image at '$k'"
-	else
-		"$here/fetch-kernel.sh" --resolve-only "$k" >/dev/null || exit 2
-		specs+=("debian:$k")
-		displays+=("$k")
-	fi
-done
 
 cache=$("$here/../cache-dir.sh")
 mkdir -p "$cache" "$results/matrix"
@@ -125,6 +138,27 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# Every KERNEL is checked before anything boots: a path must be a kernel
+# image (check-image.sh; a compressed one is unpacked into the work
+# directory), config:NAME a config in kconfig/, a name a Debian package.
+specs=() displays=()
+for k in "${kernels[@]}"; do
+	if [ -e "$k" ] || [[ $k == */* ]]; then
+		[ -e "$k" ] || die2 "no kernel image at '$k'"
+		img=$("$here/check-image.sh" "$k" "$work/images") || exit 2
+		specs+=("path:$(readlink -f "$img")")
+		displays+=("$(basename "$k")")
+	elif [[ $k == config:* ]]; then
+		"$here/build-kernel.sh" --resolve-only "${k#config:}" >/dev/null || exit 2
+		specs+=("config:${k#config:}")
+		displays+=("$k")
+	else
+		"$here/fetch-kernel.sh" --resolve-only "$k" >/dev/null || exit 2
+		specs+=("debian:$k")
+		displays+=("$k")
+	fi
+done
 
 # --- progress: one line per kernel -----------------------------------------
 
@@ -182,9 +216,14 @@ for i in "${!specs[@]}"; do
 		packages+=("")
 		progress "$i" "waiting (image $(basename "${spec#path:}"))"
 		;;
-	debian:*)
-		progress "$i" downloading
-		vmlinuz=$("$here/fetch-kernel.sh" "${spec#debian:}" 2>"$work/fetch.$i.log") || {
+	debian:* | config:*)
+		if [[ $spec == debian:* ]]; then
+			progress "$i" downloading
+			vmlinuz=$("$here/fetch-kernel.sh" "${spec#debian:}" 2>"$work/fetch.$i.log")
+		else
+			progress "$i" "building (once, cached)"
+			vmlinuz=$("$here/build-kernel.sh" "${spec#config:}" 2>"$work/fetch.$i.log")
+		fi || {
 			cat "$work/fetch.$i.log" >&2
 			exit 1
 		}
@@ -204,20 +243,55 @@ for i in "${!specs[@]}"; do
 	esac
 done
 
+# The static runner, tests and bench the guests run: built (or brought up to
+# date) from the source tree the command belongs to.
+tree=$(cd "$here/../.." && pwd)
+if [ -f "$tree/Makefile" ] && [ -d "$tree/tests" ] && command -v make >/dev/null; then
+	# One make at a time in a tree (two matrices started together).
+	mkdir -p "$build"
+	if ! flock "$build/.matrix-make.lock" nice -n 10 make -C "$tree" --no-print-directory \
+		BUILD="$build" static >"$work/make-static.log" 2>&1; then
+		tail -n 15 "$work/make-static.log" >&2
+		echo "nsapi matrix: building the guests' static binaries failed (make static)" >&2
+		exit 1
+	fi
+fi
 initramfs=$build/matrix/initramfs.cpio.gz
-if [ ! -e "$initramfs" ] || [ -n "$(find "$build/static" "$here/guest-init.sh" \
-	"$here/build-initramfs.sh" -type f -newer "$initramfs" -print -quit)" ]; then
-	"$here/build-initramfs.sh" "$build/static" "$initramfs" || exit 2
+# Under the same lock: two matrices started together build it once.
+if ! flock "$build/.matrix-make.lock" bash -c '
+	[ -e "$3" ] && [ -z "$(find "$1/static" "$2/guest-init.sh" "$2/build-initramfs.sh" \
+		-type f -newer "$3" -print -quit)" ] || "$2/build-initramfs.sh" "$1/static" "$3"' \
+	- "$build" "$here" "$initramfs"; then
+	exit 2
 fi
 [ -x "$build/static/nsapi-test" ] ||
 	echo "nsapi matrix: $build/static/nsapi-test is not built: the guests will run no suite" >&2
 
+# Without usable KVM the guests run under icount: TCG whose clock counts
+# instructions, so their timings repeat to a fraction of a percent.
 if [ "$accel" = auto ]; then
 	accel=$("$here/probe-kvm.sh" "${images[0]}" "$initramfs")
+	[ "$accel" = kvm ] || accel=icount
 fi
 
-guest_append="nsapi.timeout=$test_timeout nsapi.bench=$bench"
+# A guest under icount executes fewer instructions per host second (a 6.12
+# boot: 60-80 s, the quick bench 3-4 min on a loaded 2-CPU VM).
+[ -n "$timeout" ] || { [ "$accel" = icount ] && timeout=1800 || timeout=300; }
+
+guest_append="nsapi.timeout=$test_timeout nsapi.suite=$suite nsapi.bench=$bench"
 [ -z "$tests" ] || guest_append+=" nsapi.tests=$tests"
+[ -z "$benches" ] || guest_append+=" nsapi.benches=$benches"
+# Under icount the figures repeat, so the guests' bench takes fewer samples:
+# 10 ms per benchmark, 2 repetitions.  conc/pid is left out there: no pid
+# cycle completes in its 2 s under icount (nor at 2 processes under TCG),
+# and each failure costs the guest those 2 s.
+if [ "$accel" = icount ]; then
+	[ -n "$budget" ] || budget=10
+	[ -n "$reps" ] || reps=2
+	[ -n "$benches" ] || guest_append+=" nsapi.benches=floor/*,unshare/*,teardown/*,setns/*,clone/*,fork_unshare/*,nsfs/*,mount_sweep/*,conc/cgroup/*,conc/ipc/*,conc/mnt/*,conc/net/*,conc/time/*,conc/user/*,conc/uts/*"
+fi
+[ -z "$budget" ] || guest_append+=" nsapi.budget=$budget"
+[ -z "$reps" ] || guest_append+=" nsapi.reps=$reps"
 [ -z "$append" ] || guest_append+=" $append"
 
 # The running kernel's suite runs beside the guests (it needs little CPU);
@@ -243,13 +317,14 @@ guest() { # ROW
 	local pid=$! shown=booting
 	while kill -0 $pid 2>/dev/null; do
 		state=$shown
-		if grep -a -q 'nsapi-guest: bench' "$w/console.log" 2>/dev/null; then
-			state="running (bench)"
-		elif grep -a -q 'nsapi-guest: suite nobody' "$w/console.log" 2>/dev/null; then
-			state="running (suite as nobody)"
-		elif grep -a -q 'nsapi-guest: .* up' "$w/console.log" 2>/dev/null; then
-			state="running (suite as root)"
-		fi
+		# The guest's last step line says what it is doing.
+		case $(grep -a -o 'nsapi-guest: \(bench\|suite [a-z]*\|[^ ]* up\)' "$w/console.log" \
+			2>/dev/null | tail -n 1) in
+		*bench) state="running (bench)" ;;
+		*"suite nobody") state="running (suite as nobody)" ;;
+		*"suite root") state="running (suite as root)" ;;
+		*up) state="running (started)" ;;
+		esac
 		if [ "$state" != "$shown" ]; then
 			progress "$i" "$state"
 			shown=$state
@@ -322,16 +397,11 @@ run_dirs=()
 for i in "${!rows[@]}"; do
 	[ -s "$work/run.$i" ] && run_dirs+=("$(cat "$work/run.$i")")
 done
-if [ $prune = 1 ]; then
-	for d in "$results"/matrix/*/; do
-		d=${d%/}
-		[ -e "$d/run.json" ] || continue
-		keep=0
-		for r in "${run_dirs[@]}"; do [ "$r" != "$d" ] || keep=1; done
-		[ $keep = 1 ] || rm -rf "$d"
-	done
-fi
-report_args=(--results "$results" --wall "$wall" --accel "$accel")
+# The matrix composes: the kernels of earlier runs keep their directories
+# and rows (this run replaced its own kernels' directories); --prune drops
+# every kernel not in this run.
+report_args=(--results "$results" --wall "$wall" --accel "$accel"
+	--others "$([ $prune = 1 ] && echo prune || echo keep)")
 [ $report = 1 ] || report_args+=(--ktap-only)
 # Not exec: the EXIT trap must still remove $work.
 rc=0

@@ -11,7 +11,10 @@
 #       TCG runs (KVM with KVM); the native run's plots on their own
 #   RESULTS/matrix/index.json                the runs, in order
 #
-#   report.sh --results DIR [--wall SEC] [--accel MODE] [--ktap-only] RUN_DIR...
+#   report.sh --results DIR [--wall SEC] [--accel MODE] [--ktap-only]
+#             [--others keep|prune] RUN_DIR...
+# --others: the other run directories under DIR/matrix/ (earlier runs of other
+# kernels) are reported too (keep) or deleted (prune); default: neither.
 # Exit status 0 when every kernel ran and passed, 1 otherwise, 2 bad usage.
 set -euo pipefail
 
@@ -21,16 +24,17 @@ usage() {
 	echo "usage: report.sh --results DIR [--wall SEC] [--accel MODE] [--ktap-only] RUN_DIR..." >&2
 	exit 2
 }
-results= wall= accel= ktap_only=0
+results= wall= accel= ktap_only=0 others=
 runs=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	--results | --wall | --accel)
+	--results | --wall | --accel | --others)
 		[ $# -ge 2 ] || usage
 		case $1 in
 		--results) results=$2 ;;
 		--wall) wall=$2 ;;
 		--accel) accel=$2 ;;
+		--others) others=$2 ;;
 		esac
 		shift
 		;;
@@ -48,6 +52,27 @@ for r in "${runs[@]}"; do
 	}
 done
 mkdir -p "$results/matrix"
+case $others in
+keep | prune)
+	# The matrix composes: earlier runs of other kernels keep their rows
+	# (keep) or are dropped (prune).
+	named=" ${runs[*]} "
+	for d in "$results"/matrix/*/; do
+		d=${d%/}
+		[ -e "$d/run.json" ] && [[ $named != *" $d "* ]] || continue
+		if [ "$others" = prune ]; then rm -rf "$d"; else runs+=("$d"); fi
+	done
+	;;
+"") ;;
+*) usage ;;
+esac
+
+# Kernels in version order (the oldest first: the cost table's reference),
+# the native run last, whatever order the runs were made or merged in.
+mapfile -t runs < <(for r in "${runs[@]}"; do
+	printf '%s\t%s\t%s\n' "$([ "$(jq -r .label "$r/run.json")" = native ] && echo 1 || echo 0)" \
+		"$(jq -r '.release // .name // ""' "$r/run.json")" "$r"
+done | sort -t $'\t' -k1,1n -k2,2V -k3,3 | cut -f3)
 
 # --- KTAP ---------------------------------------------------------------------
 
@@ -132,7 +157,7 @@ compare_md= plots_md=
 stage=$(mktemp -d "$results/matrix/.stage.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 rm -rf "$results/matrix/plots" "$results/matrix"/compare-*.txt
-for label in tcg kvm native; do
+for label in icount tcg kvm native; do
 	sets=()
 	for r in "${runs[@]}"; do
 		[ "$(jq -r .label "$r/run.json")" = "$label" ] || continue
@@ -195,10 +220,30 @@ done
 			'{column: $col, run: $run[0], root: $root[0], nobody: $nobody[0]}'
 	done | jq -s -r -f "$here/matrix-table.jq"
 	echo
+	icount_runs=()
+	for r in "${runs[@]}"; do
+		[ "$(jq -r .label "$r/run.json")" != icount ] || icount_runs+=("$r")
+	done
+	if [ ${#icount_runs[@]} -gt 0 ]; then
+		echo "## Cost per benchmark across kernels (icount)"
+		echo
+		echo "Medians of the quick bench in icount guests (TCG with \`-icount shift=0,sleep=off\`):"
+		echo "the guest's clock counts the instructions it executes, one per nanosecond, so a figure"
+		echo "is the work a path does, the same on any host, loaded or idle, and blind to caches,"
+		echo "TLB and microarchitecture. Ratios are against the oldest kernel; a figure within the"
+		echo "benchmark's noise floor (the largest difference two icount runs of one kernel showed,"
+		echo "harness/matrix/floors.tsv) is \"same\", otherwise slower or faster: no statistics are"
+		echo "needed when the figures repeat."
+		echo
+		"$here/cost-table.sh" --plots "$results/matrix/plots/icount" --link matrix/plots/icount/ \
+			"${icount_runs[@]}"
+		echo
+	fi
 	echo "## Latency"
 	echo
 	echo "Bench results are compared only with runs of the same kind: TCG emulates the CPU, so"
-	echo "its timings rank kernels by the work a path does but are no measure of real latency."
+	echo "its timings rank kernels by the work a path does but are no measure of real latency;"
+	echo "icount runs count instructions and are compared only with icount runs."
 	echo
 	if [ -n "$compare_md" ]; then
 		printf '%s' "$compare_md"

@@ -7,7 +7,7 @@
 # says how the boot ended.  A kernel that died
 # before its /init ran is filed in OUT_ROOT/<name>-<label>/.
 #
-#   run-guest.sh --image IMAGE --name NAME --accel kvm|tcg --out-root DIR
+#   run-guest.sh --image IMAGE --name NAME --accel kvm|tcg|icount --out-root DIR
 #                --work DIR [--timeout SEC] [--append ARGS] [--package P=V]
 #
 # Prints the run directory.  Exit status 0 whatever the kernel did (run.json
@@ -16,7 +16,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 usage() {
-	echo "usage: run-guest.sh --image IMAGE --name NAME --accel kvm|tcg --out-root DIR" \
+	echo "usage: run-guest.sh --image IMAGE --name NAME --accel kvm|tcg|icount --out-root DIR" \
 		"--work DIR [--timeout SEC] [--append ARGS] [--package P=V] [--initramfs FILE]" >&2
 	exit 2
 }
@@ -93,8 +93,12 @@ awk -v dir="$run_dir" '
 # pack-bench.sh.
 "$here/pack-bench.sh" pack "$run_dir"
 
-# The console, at most its last 100 KB, without the carriage returns.
-tail -c 102400 "$work/console.log" | tr -d '\r' >"$run_dir/console.log"
+# The console, at most its last 100 KB, without the carriage returns and
+# without the kernel's echo of its command line (results keep only the
+# boot parameters that change performance: bench.json's boot_params).
+tail -c 102400 "$work/console.log" | tr -d '\r' |
+	sed -E 's/((Kernel )?[Cc]ommand line:).*/\1 [omitted: boot parameters are recorded in bench.json as boot_params]/' \
+		>"$run_dir/console.log"
 
 suite_rc() { awk -v s="$1" '$1 == s { print $2 }' "$run_dir/.suite-rc" 2>/dev/null || true; }
 root_rc=$(suite_rc root)

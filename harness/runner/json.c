@@ -75,6 +75,20 @@ static struct json_object *run_json(const struct suite *s,
 	return r;
 }
 
+static struct json_object *skips_json(const struct suite *s)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < s->nskips; i++) {
+		struct json_object *g = json_object_new_object();
+
+		add(g, "cause", str(s->skips[i].cause));
+		add(g, "cases", json_object_new_int64(s->skips[i].cases));
+		json_object_array_add(a, g);
+	}
+	return a;
+}
+
 static struct json_object *suite_json(const struct suite *s,
 				      const struct options *o)
 {
@@ -87,11 +101,14 @@ static struct json_object *suite_json(const struct suite *s,
 	env_collect(&env, o->run_uid, o->drop);
 	add(root, "schema", str("nsapi-suite/1"));
 	env_add_json(root, &env);
+	if (s->env_line)
+		env_probe_json(root, s->env_line);
 	add(root, "run", run_json(s, o, &env));
 	for (int i = 0; i < ST_COUNT; i++)
 		add(totals, status_name(i),
 		    json_object_new_int64(s->totals[i]));
 	add(root, "totals", totals);
+	add(root, "skipped_by_cause", skips_json(s));
 	for (size_t i = 0; i < s->nprogs; i++) {
 		json_object_array_add(progs, program_json(&s->progs[i]));
 		for (size_t j = 0; j < s->progs[i].ncases; j++)

@@ -9,9 +9,12 @@
 
 #include "runner.h"
 
-void ktap_header(FILE *out, size_t nprogs)
+/* The plan, then the environment the tests' refusal rule sees. */
+void ktap_header(FILE *out, const struct suite *s)
 {
-	fprintf(out, "KTAP version 1\n1..%zu\n", nprogs);
+	fprintf(out, "KTAP version 1\n1..%zu\n", s->nprogs);
+	if (s->env_line)
+		fprintf(out, "# environment: %s\n", s->env_line);
 }
 
 static bool is_version_line(const char *line, size_t len)
@@ -71,6 +74,10 @@ void ktap_program(FILE *out, const struct program *p, size_t index)
 void ktap_totals(FILE *out, const struct suite *s)
 {
 	const unsigned int *t = s->totals;
+
+	for (size_t i = 0; i < s->nskips; i++)
+		fprintf(out, "# %u case%s skipped: %s\n", s->skips[i].cases,
+			s->skips[i].cases == 1 ? "" : "s", s->skips[i].cause);
 
 	fprintf(out,
 		"# Totals: pass:%u fail:%u xfail:%u xpass:%u skip:%u "

@@ -40,7 +40,7 @@ static void usage(FILE *out)
 		"      --timeout SEC   per-program timeout (1-3600, default 30)\n"
 		"      --user NAME     run the tests as user NAME (needs root);\n"
 		"                      results go to suite-NAME.json/.ktap\n"
-		"      --label LABEL   how the kernel ran: native, kvm, tcg\n"
+		"      --label LABEL   how the kernel ran: native, kvm, tcg, icount\n"
 		"      --tests-dir DIR the test programs (default: tests/ beside\n"
 		"                      this program)\n"
 		"      --results DIR   results root (default $NSAPI_RESULTS or\n"
@@ -181,15 +181,21 @@ static int parse_option(struct options *o, int opt, const char *arg)
 		o->tests_dir = arg;
 		return 0;
 	case OPT_RESULTS:
+		if (!*arg)
+			return usage_error("%s: empty path", "--results");
 		o->results_root = arg;
 		return 0;
 	case OPT_NO_RESULTS:
 		o->no_results = true;
 		return 0;
 	case OPT_JUNIT:
+		if (!*arg)
+			return usage_error("%s: empty path", "--junit");
 		o->junit_path = arg;
 		return 0;
 	case OPT_JSON:
+		if (!*arg)
+			return usage_error("%s: empty path", "--json");
 		o->json_path = arg;
 		return 0;
 	default:

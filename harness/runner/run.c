@@ -27,29 +27,45 @@ static void on_signal(int sig)
 	interrupted = sig;
 }
 
-static int check_writable_parent(const char *path)
+/* Refuse two outputs that are one file (after resolving directories). */
+static int distinct_outputs(char **keys, const char **paths, int n)
 {
-	char *copy = xstrdup(path);
-	int ret = access(dirname(copy), W_OK | X_OK) ? -errno : 0;
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			if (keys[i] && keys[j] && !strcmp(keys[i], keys[j])) {
+				fprintf(stderr,
+					"nsapi-test: %s and %s are the same "
+					"file; give each output its own path\n",
+					paths[i], paths[j]);
+				return -EINVAL;
+			}
+	return 0;
+}
 
-	if (ret)
-		fprintf(stderr, "nsapi-test: cannot write %s: %s\n", path,
-			strerror(-ret));
-	free(copy);
+static int check_outputs(const struct options *o, const struct result_paths *r)
+{
+	const char *what[] = { "result file", "result file", "--junit",
+			       "--json" };
+	const char *paths[] = { r->ktap, r->json, o->junit_path, o->json_path };
+	char *keys[4] = { 0 };
+	int ret = 0;
+
+	for (int i = 0; i < 4 && !ret; i++)
+		if (paths[i])
+			ret = check_output_path(what[i], paths[i], &keys[i]);
+	if (!ret)
+		ret = distinct_outputs(keys, paths, 4);
+	for (int i = 0; i < 4; i++)
+		free(keys[i]);
 	return ret;
 }
 
-static int prepare_results(const struct options *o, struct result_paths *r)
+static int results_dir(const struct options *o, struct result_paths *r)
 {
 	struct utsname u;
 	char *dir;
 	int ret;
 
-	if ((o->junit_path && check_writable_parent(o->junit_path)) ||
-	    (o->json_path && check_writable_parent(o->json_path)))
-		return -EACCES;
-	if (o->no_results)
-		return 0;
 	uname(&u);
 	dir = xasprintf("%s/%s", o->results_root, u.release);
 	ret = ensure_dir(dir);
@@ -70,6 +86,17 @@ static int prepare_results(const struct options *o, struct result_paths *r)
 	}
 	free(dir);
 	return 0;
+}
+
+static int prepare_results(const struct options *o, struct result_paths *r)
+{
+	if (!o->no_results && !*o->results_root) {
+		fprintf(stderr, "nsapi-test: --results: empty path\n");
+		return -EINVAL;
+	}
+	if (!o->no_results && results_dir(o, r))
+		return -EINVAL;
+	return check_outputs(o, r);
 }
 
 static void progress(const struct suite *s, size_t i, const char *what)
@@ -142,7 +169,7 @@ static int write_ktap_doc(FILE *out, const void *arg)
 {
 	const struct suite *s = arg;
 
-	ktap_header(out, s->nprogs);
+	ktap_header(out, s);
 	for (size_t i = 0; i < s->nprogs; i++)
 		ktap_program(out, &s->progs[i], i + 1);
 	ktap_totals(out, s);
@@ -192,14 +219,19 @@ int run_suite(const struct options *o, struct suite *s)
 	double t0 = now_sec();
 	bool failed = false;
 	time_t now = time(NULL);
+	char *env_dir;
 
-	if (prepare_results(o, &paths))
+	if (prepare_results(o, &paths) || check_filters(o, s))
 		return EXIT_USAGE;
+	if (stage_programs(o, s, &env_dir))
+		return 1;
+	s->env_line = env_probe(o, env_dir);
+	free(env_dir);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	strftime(s->started, sizeof(s->started), "%Y-%m-%dT%H:%M:%SZ",
 		 gmtime(&now));
-	ktap_header(stdout, s->nprogs);
+	ktap_header(stdout, s);
 	for (size_t i = 0; i < s->nprogs && !interrupted; i++) {
 		progress(s, i, s->progs[i].name);
 		run_one(o, &s->progs[i]);
@@ -209,6 +241,7 @@ int run_suite(const struct options *o, struct suite *s)
 	}
 	s->duration_sec = now_sec() - t0;
 	count_totals(s);
+	group_skips(s);
 	ktap_totals(stdout, s);
 	fflush(stdout);
 	for (size_t i = 0; i < s->nprogs; i++)

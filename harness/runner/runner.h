@@ -69,17 +69,34 @@ struct options {
 	int nksft_args;
 };
 
+struct skip_group {
+	const char *cause;
+	unsigned int cases;
+};
+
 struct suite {
 	struct program *progs;
 	size_t nprogs;
 	unsigned int totals[ST_COUNT];
 	double duration_sec;
 	char started[32];
+	char *env_line; /* nsapi-env's line: what the refusal rule sees */
+	struct skip_group *skips; /* why cases were skipped, most first */
+	size_t nskips;
 };
 
 /* run.c */
 int run_suite(const struct options *o, struct suite *s);
 int list_suite(const struct options *o, const struct suite *s);
+
+/* filter.c */
+int check_filters(const struct options *o, const struct suite *s);
+
+/* skips.c */
+void group_skips(struct suite *s);
+
+/* stage.c */
+int stage_programs(const struct options *o, struct suite *s, char **env_dir);
 
 /* status.c */
 const char *status_name(enum status s);
@@ -109,7 +126,7 @@ void tap_finish(struct program *p, int exit_code, bool timed_out,
 		unsigned int timeout_sec, int left_behind);
 
 /* ktap.c */
-void ktap_header(FILE *out, size_t nprogs);
+void ktap_header(FILE *out, const struct suite *s);
 void ktap_program(FILE *out, const struct program *p, size_t index);
 void ktap_totals(FILE *out, const struct suite *s);
 
@@ -131,10 +148,13 @@ void env_collect(struct environment *e, uid_t uid, bool dropped);
 struct json_object;
 void env_add_json(struct json_object *root, const struct environment *e);
 extern const char *const ns_names[8];
+char *env_probe(const struct options *o, const char *dir);
+void env_probe_json(struct json_object *root, const char *line);
 
 /* output.c: write a file whole or not at all (temp file, then rename). */
 typedef int (*writer_fn)(FILE *out, const void *arg);
 int write_atomic(const char *path, writer_fn fn, const void *arg);
+int check_output_path(const char *what, const char *path, char **key);
 int ensure_dir(const char *path);
 
 /* util.c */

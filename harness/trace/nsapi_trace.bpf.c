@@ -76,12 +76,65 @@ struct ns_common {
 	unsigned int inum;
 } __attribute__((preserve_access_index));
 
+struct pid_namespace {
+	struct ns_common ns;
+} __attribute__((preserve_access_index));
+
 struct upid {
 	int nr;
+	struct pid_namespace *ns;
 } __attribute__((preserve_access_index));
 
 struct pid {
+	unsigned int level;
 	struct upid numbers[1];
+} __attribute__((preserve_access_index));
+
+/* Each namespace structure starts its own way; CO-RE finds .ns. */
+struct uts_namespace {
+	struct ns_common ns;
+} __attribute__((preserve_access_index));
+
+struct ipc_namespace {
+	struct ns_common ns;
+} __attribute__((preserve_access_index));
+
+struct mnt_namespace {
+	struct ns_common ns;
+} __attribute__((preserve_access_index));
+
+struct net {
+	struct ns_common ns;
+} __attribute__((preserve_access_index));
+
+struct time_namespace {
+	struct ns_common ns;
+} __attribute__((preserve_access_index));
+
+struct cgroup_namespace {
+	struct ns_common ns;
+} __attribute__((preserve_access_index));
+
+struct user_namespace {
+	struct ns_common ns;
+} __attribute__((preserve_access_index));
+
+struct nsproxy {
+	struct uts_namespace *uts_ns;
+	struct ipc_namespace *ipc_ns;
+	struct mnt_namespace *mnt_ns;
+	struct pid_namespace *pid_ns_for_children;
+	struct net *net_ns;
+	struct time_namespace *time_ns_for_children;
+	struct cgroup_namespace *cgroup_ns;
+} __attribute__((preserve_access_index));
+
+struct cred {
+	struct user_namespace *user_ns;
+} __attribute__((preserve_access_index));
+
+struct list_head {
+	struct list_head *next, *prev;
 } __attribute__((preserve_access_index));
 
 struct super_block {
@@ -111,17 +164,39 @@ struct files_struct {
 struct task_struct {
 	struct thread_info thread_info;
 	struct files_struct *files;
+	struct nsproxy *nsproxy;
+	const struct cred *cred;
+	struct pid *thread_pid;
+	struct task_struct *group_leader;
+	struct list_head children;
+	struct list_head sibling;
 	char comm[NSAPI_TRACE_COMM_LEN];
 } __attribute__((preserve_access_index));
 
 /* Filters, set by user space before load. */
-const volatile __u32 targ_tgid = 0;
+const volatile __u32 targ_tgid = 0; /* in the tracer's pid namespace */
 const volatile bool filter_comm = false;
-/* Zero-padded and compared as two words. */
+/* Zero-padded and compared as two words, under comm_mask (a prefix). */
 const volatile char targ_comm[NSAPI_TRACE_COMM_LEN]
 	__attribute__((aligned(8))) = {};
+const volatile __u64 comm_mask[NSAPI_TRACE_COMM_LEN / 8] = { ~0ULL, ~0ULL };
 const volatile bool all_clones = false;
 const volatile bool resolve_targets = false; /* name setns's fd */
+/* Namespace filters (inodes; 0: none). */
+const volatile __u64 filter_netns = 0;
+const volatile __u64 filter_pidns = 0;
+/*
+ * The tracer's pid namespace, when it is not the initial one (ns_pids):
+ * pids are reported and filtered as the tracer sees them, and tasks it
+ * cannot see are left out.  nsfs_dev: st_dev of the namespace files.
+ */
+const volatile bool ns_pids = false;
+const volatile __u64 pidns_ino = 0;
+const volatile __u64 nsfs_dev = 0;
+/* --hist: aggregate in the kernel, no event per call; key parts. */
+const volatile bool aggregate = false;
+const volatile bool group_ns = false;
+const volatile bool group_comm = false;
 /* SLOTS - 1; smaller in tests (--slots), to send calls to the hash map. */
 const volatile __u32 slot_mask = SLOTS - 1;
 /* This architecture's syscall numbers. */
@@ -140,6 +215,8 @@ __u64 produced = 0;
 __s64 overflow_live = 0;
 /* Calls that went through the overflow map (reported with --slots). */
 __u64 overflow_calls = 0;
+/* --hist: calls whose key found no free slot in the table. */
+__u64 hist_lost = 0;
 
 /* What exit needs from entry, per thread. */
 struct start {
@@ -149,10 +226,15 @@ struct start {
 	__u64 flags;
 	__u64 target_ino;
 	__u64 target_magic;
+	__u64 ns_before;
 	__s32 fd;
 	__u32 target_kind;
 	__s32 target_pid;
 	__s32 nr; /* the syscall number: exit must be the same call's */
+	__u32 pid; /* as the tracer sees them */
+	__u32 tid;
+	__u32 ns_type;
+	__u32 pad;
 	char target_ns[NSAPI_TRACE_NSNAME_LEN];
 	__u64 comm[NSAPI_TRACE_COMM_LEN / 8];
 };
@@ -181,6 +263,19 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, RINGBUF_BYTES);
 } events SEC(".maps");
+
+/*
+ * --hist: a direct-mapped table per CPU, HIST_SLOTS slots, a key tried in
+ * HIST_PROBES consecutive slots from its hash: an array lookup (inlined)
+ * instead of a hash map's (hashing the key, a helper call).  User space
+ * merges the CPUs' slots by key.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, HIST_SLOTS);
+	__type(key, __u32);
+	__type(value, struct hist_val);
+} hist SEC(".maps");
 
 /* The syscall's decoded arguments, from whichever tracepoint. */
 struct call {
@@ -228,7 +323,8 @@ static __always_inline bool get_comm(__u64 comm[NSAPI_TRACE_COMM_LEN / 8],
 		comm[0] = comm[1] = 0;
 		bpf_get_current_comm(comm, NSAPI_TRACE_COMM_LEN);
 	}
-	return !filter_comm || (comm[0] == want[0] && comm[1] == want[1]);
+	return !filter_comm || ((comm[0] & comm_mask[0]) == want[0] &&
+				(comm[1] & comm_mask[1]) == want[1]);
 }
 
 static __always_inline bool wanted(const struct call *c)
@@ -241,6 +337,257 @@ static __always_inline bool wanted(const struct call *c)
 		return c->flags & NS_FLAGS;
 	return true;
 }
+
+/* --- namespaces and pids --------------------------------------------- */
+
+/* The first namespace type in @flags, in the order printed. */
+static __always_inline __u32 flags_nstype(__u64 flags)
+{
+	if (flags & 0x40000000ULL)
+		return NST_NET;
+	if (flags & 0x20000000ULL)
+		return NST_PID;
+	if (flags & 0x10000000ULL)
+		return NST_USER;
+	if (flags & 0x08000000ULL)
+		return NST_IPC;
+	if (flags & 0x04000000ULL)
+		return NST_UTS;
+	if (flags & 0x02000000ULL)
+		return NST_CGROUP;
+	if (flags & 0x00020000ULL)
+		return NST_MNT;
+	if (flags & 0x00000080ULL)
+		return NST_TIME;
+	return NST_NONE;
+}
+
+/* setns(fd, 0): the type of the namespace file, by its name. */
+static __always_inline __u32 name_nstype(const char *name)
+{
+	switch (name[0]) {
+	case 'n':
+		return NST_NET;
+	case 'p':
+		return NST_PID;
+	case 'u':
+		return name[1] == 's' ? NST_USER : NST_UTS;
+	case 'i':
+		return NST_IPC;
+	case 'c':
+		return NST_CGROUP;
+	case 'm':
+		return NST_MNT;
+	case 't':
+		return NST_TIME;
+	}
+	return NST_NONE;
+}
+
+/* The type a call concerns: its first CLONE_NEW* flag (setns: nstype). */
+static __always_inline __u32 call_nstype(const struct start *s)
+{
+	if (s->syscall == SC_CLONE)
+		return flags_nstype(s->flags & ~CSIGNAL);
+	if (s->syscall == SC_SETNS && !s->flags && s->target_kind == TARGET_NS)
+		return name_nstype(s->target_ns);
+	return flags_nstype(s->flags);
+}
+
+/*
+ * @task's namespace of @type: pid and time are the ones its children get
+ * (/proc/PID/ns/pid_for_children), which unshare and setns change.
+ * @direct (tp_btf): plain loads through BTF pointers; else helpers.
+ */
+static __always_inline __u64 ns_inum(struct task_struct *task, __u32 type,
+				     bool direct)
+{
+	if (direct) {
+		struct nsproxy *p = task->nsproxy;
+
+		switch (type) {
+		case NST_NET:
+			return p->net_ns->ns.inum;
+		case NST_PID:
+			return p->pid_ns_for_children->ns.inum;
+		case NST_USER:
+			return task->cred->user_ns->ns.inum;
+		case NST_IPC:
+			return p->ipc_ns->ns.inum;
+		case NST_UTS:
+			return p->uts_ns->ns.inum;
+		case NST_CGROUP:
+			return p->cgroup_ns->ns.inum;
+		case NST_MNT:
+			return p->mnt_ns->ns.inum;
+		case NST_TIME:
+			if (bpf_core_field_exists(p->time_ns_for_children))
+				return p->time_ns_for_children->ns.inum;
+		}
+		return 0;
+	}
+	switch (type) {
+	case NST_NET:
+		return BPF_CORE_READ(task, nsproxy, net_ns, ns.inum);
+	case NST_PID:
+		return BPF_CORE_READ(task, nsproxy, pid_ns_for_children,
+				     ns.inum);
+	case NST_USER:
+		return BPF_CORE_READ(task, cred, user_ns, ns.inum);
+	case NST_IPC:
+		return BPF_CORE_READ(task, nsproxy, ipc_ns, ns.inum);
+	case NST_UTS:
+		return BPF_CORE_READ(task, nsproxy, uts_ns, ns.inum);
+	case NST_CGROUP:
+		return BPF_CORE_READ(task, nsproxy, cgroup_ns, ns.inum);
+	case NST_MNT:
+		return BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	case NST_TIME:
+		if (bpf_core_field_exists(task->nsproxy->time_ns_for_children))
+			return BPF_CORE_READ(task, nsproxy,
+					     time_ns_for_children, ns.inum);
+	}
+	return 0;
+}
+
+static __always_inline struct task_struct *current_task(bool direct)
+{
+	return direct ? bpf_get_current_task_btf() :
+			(struct task_struct *)bpf_get_current_task();
+}
+
+/* pid->numbers[@level], read by helper (a variable index). */
+static __always_inline int read_upid(struct pid *pid, __u32 level,
+				     struct upid *u)
+{
+	unsigned long at = (unsigned long)pid +
+			   bpf_core_field_offset(struct pid, numbers) +
+			   level * bpf_core_type_size(struct upid);
+
+	return bpf_probe_read_kernel(u, sizeof(*u), (void *)at);
+}
+
+/* Pid namespaces searched for a task's number (the kernel allows 32). */
+#define PIDNS_SEARCH 8
+
+/* The number of @pid in the pid namespace @ino; 0: it has none there. */
+static __always_inline __u32 pid_nr_in(struct pid *pid, __u64 ino)
+{
+	struct upid u;
+	__u32 level;
+
+	if (!pid)
+		return 0;
+	level = BPF_CORE_READ(pid, level);
+	for (__u32 i = 0; i < PIDNS_SEARCH; i++) {
+		if (i > level || read_upid(pid, i, &u))
+			return 0;
+		if (BPF_CORE_READ(u.ns, ns.inum) == ino)
+			return u.nr;
+	}
+	return 0;
+}
+
+/*
+ * The current task's tgid and tid as the tracer sees them; false if it
+ * cannot see the task (a task outside the tracer's pid namespace).
+ * bpf_get_ns_current_pid_tgid() (5.7) answers for a task of that very
+ * namespace; a task of a namespace nested in it is looked up by hand.
+ */
+static __always_inline bool visible_ids(__u64 id, __u32 *tgid, __u32 *tid)
+{
+	struct bpf_pidns_info info;
+	struct task_struct *task;
+
+	*tgid = id >> 32;
+	*tid = (__u32)id;
+	if (!ns_pids)
+		return true;
+	if (!bpf_get_ns_current_pid_tgid(nsfs_dev, pidns_ino, &info,
+					 sizeof(info))) {
+		*tgid = info.tgid;
+		*tid = info.pid;
+		return true;
+	}
+	task = (struct task_struct *)bpf_get_current_task();
+	*tid = pid_nr_in(BPF_CORE_READ(task, thread_pid), pidns_ino);
+	*tgid = pid_nr_in(BPF_CORE_READ(task, group_leader, thread_pid),
+			  pidns_ino);
+	return *tid && *tgid;
+}
+
+/* --pidns / --container: is the caller's own pid namespace @ino? */
+static __always_inline bool in_pidns(__u64 ino)
+{
+	struct bpf_pidns_info info;
+	struct task_struct *task;
+	struct upid u;
+	struct pid *pid;
+
+	if (!bpf_get_ns_current_pid_tgid(nsfs_dev, ino, &info, sizeof(info)))
+		return true;
+	task = (struct task_struct *)bpf_get_current_task();
+	pid = BPF_CORE_READ(task, thread_pid);
+	return pid && !read_upid(pid, BPF_CORE_READ(pid, level), &u) &&
+	       BPF_CORE_READ(u.ns, ns.inum) == ino;
+}
+
+/*
+ * The child a successful clone just made (@ret: its pid as the caller
+ * sees it): the caller's newest child, if its pid says so.  NULL for
+ * CLONE_THREAD or CLONE_PARENT children (not on the caller's list).
+ */
+static __always_inline struct task_struct *new_child(__u64 flags, long ret)
+{
+	struct task_struct *task = (void *)bpf_get_current_task(), *child;
+	unsigned long head, last;
+	struct pid *pid;
+	struct upid u;
+	__u32 level;
+
+	if (flags & (0x00010000ULL /* THREAD */ | 0x00008000ULL /* PARENT */))
+		return NULL;
+	head = (unsigned long)task +
+	       bpf_core_field_offset(struct task_struct, children);
+	last = (unsigned long)BPF_CORE_READ(task, children.prev);
+	if (!last || last == head)
+		return NULL;
+	child = (void *)(last -
+			 bpf_core_field_offset(struct task_struct, sibling));
+	/* The child's pid in the caller's own pid namespace must be @ret. */
+	pid = BPF_CORE_READ(task, thread_pid);
+	if (!pid)
+		return NULL;
+	level = BPF_CORE_READ(pid, level);
+	if (read_upid(pid, level, &u))
+		return NULL;
+	if (pid_nr_in(BPF_CORE_READ(child, thread_pid),
+		      BPF_CORE_READ(u.ns, ns.inum)) != (__u32)ret)
+		return NULL;
+	return child;
+}
+
+/*
+ * The caller's namespace of the call's type after it: the child's after a
+ * successful clone, the caller's own (new or unchanged) otherwise.
+ */
+static __always_inline __u64 ns_after(const struct start *s, long ret,
+				      bool direct)
+{
+	struct task_struct *child;
+
+	if ((s->syscall == SC_CLONE || s->syscall == SC_CLONE3) && ret > 0) {
+		__u64 flags = s->flags;
+
+		if (s->syscall == SC_CLONE)
+			flags &= ~CSIGNAL;
+		child = new_child(flags, ret);
+		return child ? ns_inum(child, s->ns_type, false) : 0;
+	}
+	return ns_inum(current_task(direct), s->ns_type, direct);
+}
+
+/* --- setns's target ---------------------------------------------------- */
 
 /*
  * The file behind setns()'s fd.  @direct (tp_btf): the task's fd table by
@@ -301,6 +648,8 @@ static __always_inline void resolve_target(struct start *s, bool direct)
 	}
 }
 
+/* --- entry ------------------------------------------------------------- */
+
 /* The thread's slot if it holds it (or could take it), else NULL. */
 static __always_inline struct start *own_slot(__u32 tid, bool claim)
 {
@@ -319,7 +668,7 @@ static __always_inline struct start *own_slot(__u32 tid, bool claim)
 /* Everything exit needs, the timestamp last. */
 static __always_inline void fill_start(struct start *s, const struct call *c,
 				       const __u64 *comm, __u32 tid,
-				       bool direct)
+				       const __u32 *ids, bool direct)
 {
 	s->comm[0] = comm[0];
 	s->comm[1] = comm[1];
@@ -327,33 +676,59 @@ static __always_inline void fill_start(struct start *s, const struct call *c,
 	s->nr = c->nr;
 	s->flags = c->flags;
 	s->fd = c->fd;
+	s->pid = ids[0];
+	s->tid = ids[1];
 	s->target_kind = TARGET_UNKNOWN;
-	if (resolve_targets && c->sc == SC_SETNS)
+	/* --hist needs the target only for the type of a setns(fd, 0). */
+	if (resolve_targets && c->sc == SC_SETNS &&
+	    (!aggregate || (group_ns && !c->flags)))
 		resolve_target(s, direct);
+	s->ns_type = NST_NONE;
+	s->ns_before = 0;
+	if (!aggregate || group_ns) {
+		s->ns_type = call_nstype(s);
+		s->ns_before =
+			ns_inum(current_task(direct), s->ns_type, direct);
+	}
 	s->owner = tid;
 	s->ts_ns = bpf_ktime_get_ns();
+}
+
+/* The filters that need more than the pid and comm. */
+static __always_inline bool ns_filters_pass(bool direct)
+{
+	if (filter_netns &&
+	    ns_inum(current_task(direct), NST_NET, direct) != filter_netns)
+		return false;
+	return !filter_pidns || in_pidns(filter_pidns);
 }
 
 /* The slot is filled in place: no copy through the stack. */
 static __always_inline int on_enter(const struct call *c, bool direct)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id;
+	__u32 tid = (__u32)id, ids[2];
 	__u64 comm[NSAPI_TRACE_COMM_LEN / 8];
 	struct start *slot;
 
-	if (targ_tgid && (id >> 32) != targ_tgid)
+	if (!ns_pids && targ_tgid && (id >> 32) != targ_tgid)
 		return 0;
 	if (!wanted(c) || !get_comm(comm, direct))
 		return 0;
+	if (!visible_ids(id, &ids[0], &ids[1]))
+		return 0;
+	if (targ_tgid && ids[0] != targ_tgid)
+		return 0;
+	if (!ns_filters_pass(direct))
+		return 0;
 	slot = own_slot(tid, true);
 	if (slot) {
-		fill_start(slot, c, comm, tid, direct);
+		fill_start(slot, c, comm, tid, ids, direct);
 		return 0;
 	} else {
 		struct start s = {};
 
-		fill_start(&s, c, comm, tid, direct);
+		fill_start(&s, c, comm, tid, ids, direct);
 		/* Counted once per key; a leftover entry is overwritten. */
 		__sync_fetch_and_add(&overflow_calls, 1);
 		if (!bpf_map_update_elem(&overflow, &tid, &s, BPF_NOEXIST))
@@ -364,9 +739,11 @@ static __always_inline int on_enter(const struct call *c, bool direct)
 	return 0;
 }
 
+/* --- exit: an event, or a histogram update ------------------------------ */
+
 static __always_inline void fill_event(struct ns_event *out,
-				       const struct start *s, __u64 id,
-				       __u64 now, long ret)
+				       const struct start *s, __u64 now,
+				       long ret, bool direct)
 {
 	out->ts_ns = s->ts_ns;
 	out->dur_ns = now - s->ts_ns;
@@ -374,14 +751,122 @@ static __always_inline void fill_event(struct ns_event *out,
 	out->ret = ret;
 	out->target_ino = s->target_ino;
 	out->target_magic = s->target_magic;
-	out->pid = id >> 32;
-	out->tid = (__u32)id;
+	out->pid = s->pid;
+	out->tid = s->tid;
 	out->fd = s->fd;
 	out->syscall = s->syscall;
 	out->target_kind = s->target_kind;
 	out->target_pid = s->target_pid;
+	out->ns_type = s->ns_type;
+	out->ns_before = s->ns_before;
+	out->ns_after = s->ns_type ? ns_after(s, ret, direct) : 0;
+	out->pad = 0;
 	__builtin_memcpy(out->target_ns, s->target_ns, sizeof(out->target_ns));
 	__builtin_memcpy(out->comm, s->comm, sizeof(out->comm));
+}
+
+/* Index of the highest set bit of @v (> 0), without a loop. */
+static __always_inline __u32 msb64(__u64 v)
+{
+	__u32 r = 0;
+
+	if (v >> 32) {
+		v >>= 32;
+		r += 32;
+	}
+	if (v >> 16) {
+		v >>= 16;
+		r += 16;
+	}
+	if (v >> 8) {
+		v >>= 8;
+		r += 8;
+	}
+	if (v >> 4) {
+		v >>= 4;
+		r += 4;
+	}
+	if (v >> 2) {
+		v >>= 2;
+		r += 2;
+	}
+	return r + (__u32)(v >> 1);
+}
+
+/* The log-linear bucket of @v ns (nsapi_trace.h). */
+static __always_inline __u32 hist_bucket(__u64 v)
+{
+	__u32 e, b;
+
+	if (v < HIST_SUB)
+		return v;
+	e = msb64(v);
+	if (e > HIST_MAX_EXP)
+		return HIST_BUCKETS - 1;
+	b = (e - HIST_SUB_BITS) * HIST_SUB + (__u32)(v >> (e - HIST_SUB_BITS));
+	return b < HIST_BUCKETS ? b : HIST_BUCKETS - 1;
+}
+
+static __always_inline bool key_eq(const struct hist_key *a,
+				   const struct hist_key *b)
+{
+	const __u64 *x = (const __u64 *)a, *y = (const __u64 *)b;
+
+	for (int i = 0; i < (int)(sizeof(*a) / 8); i++)
+		if (x[i] != y[i])
+			return false;
+	return true;
+}
+
+/*
+ * Count @dur in the call's histogram.  A slot is claimed (used 0 -> 2),
+ * written, then published (used = 1), all atomically: another program on
+ * this CPU (syscall tracepoints may be preemptible) sees a claimed slot
+ * as another key's and probes on; user space merges duplicates.
+ */
+static __always_inline void hist_add(const struct start *s, long ret, __u64 dur)
+{
+	struct hist_key k = {
+		.flags = s->flags,
+		.syscall = s->syscall,
+		.err = ret < 0 && ret >= -4095 ? -ret : 0,
+		.used = 1,
+	};
+	__u32 first, slot, b = hist_bucket(dur);
+	struct hist_val *v;
+
+	if (group_ns) {
+		k.ns = s->ns_before;
+		k.ns_type = s->ns_type;
+	}
+	if (group_comm) {
+		k.comm[0] = s->comm[0];
+		k.comm[1] = s->comm[1];
+	}
+	first = ((k.flags ^ k.ns * 31 ^ k.comm[0] ^ k.comm[1] << 1 ^
+		  (__u64)k.syscall << 40 ^ (__u64)k.err << 48) *
+		 0x9e3779b97f4a7c15ULL) >>
+		56;
+	for (int i = 0; i < HIST_PROBES; i++) {
+		slot = (first + i) & (HIST_SLOTS - 1);
+		v = bpf_map_lookup_elem(&hist, &slot);
+		if (!v)
+			return;
+		if (!v->key.used &&
+		    !__sync_val_compare_and_swap(&v->key.used, 0, 2)) {
+			k.used = 2;
+			v->key = k;
+			__sync_lock_test_and_set(&v->key.used, 1);
+			k.used = 1;
+		}
+		if (!key_eq(&v->key, &k))
+			continue;
+		__sync_fetch_and_add(&v->count, 1);
+		__sync_fetch_and_add(&v->sum_ns, dur);
+		__sync_fetch_and_add(&v->buckets[b], 1);
+		return;
+	}
+	__sync_fetch_and_add(&hist_lost, 1);
 }
 
 /*
@@ -393,7 +878,7 @@ static __always_inline void fill_event(struct ns_event *out,
  * skipped a run) meets the thread's next, other call: @nr tells, and the
  * entry is dropped rather than reported with that call's result.
  */
-static __always_inline int on_exit(long nr, long ret)
+static __always_inline int on_exit(long nr, long ret, bool direct)
 {
 	__u64 now, id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id;
@@ -401,7 +886,7 @@ static __always_inline int on_exit(long nr, long ret)
 	struct start *s;
 	bool in_slot;
 
-	if (targ_tgid && (id >> 32) != targ_tgid)
+	if (!ns_pids && targ_tgid && (id >> 32) != targ_tgid)
 		return 0;
 	s = own_slot(tid, false);
 	in_slot = s != NULL;
@@ -417,9 +902,13 @@ static __always_inline int on_exit(long nr, long ret)
 		goto free;
 	}
 	now = bpf_ktime_get_ns();
+	if (aggregate) {
+		hist_add(s, ret, now - s->ts_ns);
+		goto free;
+	}
 	out = bpf_ringbuf_reserve(&events, sizeof(*out), 0);
 	if (out) {
-		fill_event(out, s, id, now, ret);
+		fill_event(out, s, now, ret, direct);
 		bpf_ringbuf_submit(out, wakeup_flag());
 	} else {
 		__sync_fetch_and_add(&drops, 1);
@@ -494,7 +983,7 @@ int btf_exit(__u64 *ctx)
 {
 	struct pt_regs *regs = (struct pt_regs *)ctx[0];
 
-	return on_exit(regs->orig_ax, (long)ctx[1]);
+	return on_exit(regs->orig_ax, (long)ctx[1], true);
 }
 
 #endif
@@ -541,25 +1030,25 @@ int setns_enter(struct sys_enter_ctx *ctx)
 SEC("tracepoint/syscalls/sys_exit_clone")
 int clone_exit(struct sys_exit_ctx *ctx)
 {
-	return on_exit(nr_clone, ctx->ret);
+	return on_exit(nr_clone, ctx->ret, false);
 }
 
 SEC("tracepoint/syscalls/sys_exit_clone3")
 int clone3_exit(struct sys_exit_ctx *ctx)
 {
-	return on_exit(nr_clone3, ctx->ret);
+	return on_exit(nr_clone3, ctx->ret, false);
 }
 
 SEC("tracepoint/syscalls/sys_exit_unshare")
 int unshare_exit(struct sys_exit_ctx *ctx)
 {
-	return on_exit(nr_unshare, ctx->ret);
+	return on_exit(nr_unshare, ctx->ret, false);
 }
 
 SEC("tracepoint/syscalls/sys_exit_setns")
 int setns_exit(struct sys_exit_ctx *ctx)
 {
-	return on_exit(nr_setns, ctx->ret);
+	return on_exit(nr_setns, ctx->ret, false);
 }
 
 /* Fallback when the kernel lacks syscalls/ (CONFIG_FTRACE_SYSCALLS=n). */
@@ -576,7 +1065,7 @@ int raw_syscalls_exit(struct sys_exit_ctx *ctx)
 {
 	if (!traced_nr(ctx->nr))
 		return 0;
-	return on_exit(ctx->nr, ctx->ret);
+	return on_exit(ctx->nr, ctx->ret, false);
 }
 
 char LICENSE[] SEC("license") = "GPL";

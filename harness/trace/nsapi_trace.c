@@ -11,13 +11,16 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <math.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -25,6 +28,7 @@
 #include <unistd.h>
 #include <linux/bpf.h>
 #include <linux/capability.h>
+#include <linux/perf_event.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -51,6 +55,12 @@
 #define TRACEFS "/sys/kernel/tracing"
 #define DEBUGFS_TRACING "/sys/kernel/debug/tracing"
 #define NS_FLAGS_MASK 0x7e020080ULL
+
+static const char *const nstype_names[NST_COUNT] = {
+	[NST_NONE] = "",	 [NST_NET] = "net", [NST_PID] = "pid",
+	[NST_USER] = "user",	 [NST_IPC] = "ipc", [NST_UTS] = "uts",
+	[NST_CGROUP] = "cgroup", [NST_MNT] = "mnt", [NST_TIME] = "time",
+};
 
 static const char *const syscall_names[SC_COUNT] = {
 	[SC_CLONE] = "clone",
@@ -102,6 +112,10 @@ static struct env {
 	pid_t pid;
 	enum attach_mode attach;
 	char comm[NSAPI_TRACE_COMM_LEN];
+	bool comm_prefix; /* -c NAME*: every comm starting with NAME */
+	unsigned long long netns, pidns; /* --netns, --pidns/--container */
+	bool group_ns, group_comm; /* --hist --group */
+	long interval_sec; /* --hist -i */
 	long duration_sec;
 	int ready_fd;
 	bool json;
@@ -143,16 +157,26 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 /* --- options ----------------------------------------------------------- */
 
 static const char usage_text[] =
-	"usage: nsapi trace [-p PID] [-c COMM] [-d SECONDS] [--json] [--hist]\n"
-	"                   [-a] [--no-target] [--attach MODE] [--ready-fd N]\n"
-	"                   [--check] [-v]\n"
+	"usage: nsapi trace [-p PID] [-c COMM] [--netns INODE] [--pidns INODE]\n"
+	"                   [--container PID] [-d SECONDS] [--json] [--hist]\n"
+	"                   [--group ns,comm] [-i SECONDS] [-a] [--no-target]\n"
+	"                   [--attach MODE] [--ready-fd N] [--check] [-v]\n"
 	"Trace clone, clone3, unshare and setns system-wide (or one process).\n"
+	"Pids are as this process sees them (its pid namespace).\n"
 	"  -p, --pid PID       only the process (thread group) PID\n"
-	"  -c, --comm COMM     only tasks whose comm is COMM (<= 15 chars)\n"
+	"  -c, --comm COMM     only tasks whose comm is COMM (<= 15 chars);\n"
+	"                      COMM* : whose comm starts with COMM\n"
+	"      --netns INODE   only tasks in the network namespace INODE\n"
+	"      --pidns INODE   only tasks in the pid namespace INODE\n"
+	"      --container PID only tasks in PID's pid namespace\n"
 	"  -d, --duration SEC  stop after SEC seconds (1..86400)\n"
-	"  -j, --json          one JSON object per line\n"
-	"  -H, --hist          log2 latency histograms per syscall and flags\n"
-	"                      at the end, instead of one line per call\n"
+	"  -j, --json          one JSON object per line (with --hist: per\n"
+	"                      histogram)\n"
+	"  -H, --hist          latency histograms per syscall, flags and errno,\n"
+	"                      kept in the kernel, printed at the end\n"
+	"      --group KEYS    --hist: also by ns (the caller's namespace of the\n"
+	"                      call's type) and/or comm, comma-separated\n"
+	"  -i, --interval SEC  --hist: print the histograms so far every SEC\n"
 	"  -a, --all-clones    also clone/clone3 without CLONE_NEW* flags\n"
 	"      --no-target     do not name what setns()'s fd refers to (cheaper)\n"
 	"      --attach MODE   auto (default: btf, else perf), btf (tp_btf\n"
@@ -190,8 +214,54 @@ static void check_options(void)
 	if (env.ready_fd >= 0 && fcntl(env.ready_fd, F_GETFD) < 0)
 		die(EXIT_USAGE, "bad --ready-fd %d: %s", env.ready_fd,
 		    strerror(errno));
-	if (env.json && env.hist)
-		die(EXIT_USAGE, "--json and --hist exclude each other");
+	if (!env.hist && (env.group_ns || env.group_comm || env.interval_sec))
+		die(EXIT_USAGE, "--group and -i need --hist");
+}
+
+/* --container PID: the inode of PID's pid namespace. */
+static unsigned long long container_pidns(const char *arg)
+{
+	long pid = parse_long("--container pid", arg, 1, INT_MAX);
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%ld/ns/pid", pid);
+	if (stat(path, &st))
+		die(EXIT_USAGE, "bad --container %ld: %s: %s", pid, path,
+		    strerror(errno));
+	return st.st_ino;
+}
+
+static void parse_group(const char *arg)
+{
+	char buf[64], *tok, *save;
+
+	snprintf(buf, sizeof(buf), "%s", arg);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "ns"))
+			env.group_ns = true;
+		else if (!strcmp(tok, "comm"))
+			env.group_comm = true;
+		else
+			die(EXIT_USAGE,
+			    "bad --group '%s': expected ns, comm or ns,comm",
+			    arg);
+	}
+}
+
+static void parse_comm(const char *arg)
+{
+	size_t n = strlen(arg);
+
+	if (n && arg[n - 1] == '*') {
+		env.comm_prefix = true;
+		n--;
+	}
+	if (!n || n >= sizeof(env.comm))
+		die(EXIT_USAGE, "bad comm '%s': expected 1..15 characters",
+		    arg);
+	memcpy(env.comm, arg, n);
 }
 
 static enum attach_mode parse_attach(const char *s)
@@ -210,7 +280,11 @@ static void parse_args(int argc, char **argv)
 		OPT_CHECK,
 		OPT_ATTACH,
 		OPT_NO_TARGET,
-		OPT_SLOTS
+		OPT_SLOTS,
+		OPT_NETNS,
+		OPT_PIDNS,
+		OPT_CONTAINER,
+		OPT_GROUP
 	};
 	static const struct option opts[] = {
 		{ "pid", required_argument, NULL, 'p' },
@@ -218,6 +292,11 @@ static void parse_args(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "hist", no_argument, NULL, 'H' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "group", required_argument, NULL, OPT_GROUP },
+		{ "netns", required_argument, NULL, OPT_NETNS },
+		{ "pidns", required_argument, NULL, OPT_PIDNS },
+		{ "container", required_argument, NULL, OPT_CONTAINER },
 		{ "all-clones", no_argument, NULL, 'a' },
 		{ "attach", required_argument, NULL, OPT_ATTACH },
 		{ "no-target", no_argument, NULL, OPT_NO_TARGET },
@@ -231,18 +310,32 @@ static void parse_args(int argc, char **argv)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:c:d:jHavh", opts, NULL)) !=
+	while ((c = getopt_long(argc, argv, ":p:c:d:i:jHavh", opts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'p':
 			env.pid = parse_long("pid", optarg, 1, INT_MAX);
 			break;
 		case 'c':
-			if (!*optarg || strlen(optarg) >= sizeof(env.comm))
-				die(EXIT_USAGE,
-				    "bad comm '%s': expected 1..15 characters",
-				    optarg);
-			strcpy(env.comm, optarg);
+			parse_comm(optarg);
+			break;
+		case 'i':
+			env.interval_sec =
+				parse_long("interval", optarg, 1, 86400);
+			break;
+		case OPT_GROUP:
+			parse_group(optarg);
+			break;
+		case OPT_NETNS:
+			env.netns = parse_long("--netns inode", optarg, 1,
+					       UINT32_MAX);
+			break;
+		case OPT_PIDNS:
+			env.pidns = parse_long("--pidns inode", optarg, 1,
+					       UINT32_MAX);
+			break;
+		case OPT_CONTAINER:
+			env.pidns = container_pidns(optarg);
 			break;
 		case 'd':
 			env.duration_sec =
@@ -348,53 +441,67 @@ static void require_bpf_syscall(void)
 	    strerror(errno));
 }
 
-/* Where libbpf 1.1 looks for tracepoint ids: debugfs first, if there. */
-static const char *tracefs_dir(void)
-{
-	return access(DEBUGFS_TRACING, F_OK) ? TRACEFS : DEBUGFS_TRACING;
-}
-
-static bool tracefs_has(const char *event)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/events/%s/id", tracefs_dir(), event);
-	return access(path, R_OK) == 0;
-}
-
 /*
- * tracefs is not mounted: mount it in a mount namespace of our own, so the
- * caller's mount table stays unchanged.  Attachments are global anyway.
- * -1 with the reason in @why.
+ * perf mode's tracepoint ids come from tracefs.  Where it is not mounted
+ * (the host, the qemu guests, a chroot) the tracer makes a mount of its own
+ * that is attached nowhere (fsopen and fsmount, 5.2): no mount namespace,
+ * no mount point, nothing to make private, so a / that is not a mount
+ * point (a chroot) is no problem, and the caller's mount table is unchanged.
  */
-static int mount_private_tracefs(char *why, size_t len)
+static int tracefs_fd = -1;
+
+static int open_tracefs(char *why, size_t len)
 {
-	if (unshare(CLONE_NEWNS)) {
+	static const char *const dirs[] = { TRACEFS, DEBUGFS_TRACING };
+	char path[64];
+	int fs;
+
+	if (tracefs_fd >= 0)
+		return 0;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++) {
+		snprintf(path, sizeof(path), "%s/events", dirs[i]);
+		if (access(path, F_OK))
+			continue;
+		tracefs_fd = open(dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (tracefs_fd >= 0)
+			return 0;
+	}
+	fs = fsopen("tracefs", FSOPEN_CLOEXEC);
+	if (fs < 0) {
 		snprintf(why, len,
-			 "tracefs is not mounted and unshare(CLONE_NEWNS) to "
-			 "mount it privately failed: %s",
+			 "tracefs is not mounted and fsopen(\"tracefs\") "
+			 "failed: %s (CONFIG_TRACING?)",
 			 strerror(errno));
 		return -1;
 	}
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
-		snprintf(why, len, "mount(\"/\", MS_REC|MS_PRIVATE) failed: %s",
-			 strerror(errno));
-		return -1;
-	}
-	if (access("/sys/kernel", F_OK) &&
-	    mount("sysfs", "/sys", "sysfs", 0, NULL)) {
-		snprintf(why, len, "no /sys, and mount(sysfs, /sys): %s",
-			 strerror(errno));
-		return -1;
-	}
-	if (mount("tracefs", TRACEFS, "tracefs", 0, NULL)) {
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
+		tracefs_fd = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+	if (tracefs_fd < 0)
 		snprintf(why, len,
-			 "tracefs is not mounted and mount(tracefs, %s) in a "
-			 "private mount namespace failed: %s (CONFIG_TRACING?)",
-			 TRACEFS, strerror(errno));
+			 "tracefs is not mounted and a detached mount of it "
+			 "(fsconfig, fsmount) failed: %s",
+			 strerror(errno));
+	close(fs);
+	return tracefs_fd < 0 ? -1 : 0;
+}
+
+/* The id of tracepoint @event ("cat/name"); -1 if it has none. */
+static long long tracepoint_id(const char *event)
+{
+	char path[PATH_MAX], buf[32];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "events/%s/id", event);
+	fd = openat(tracefs_fd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return -1;
-	}
-	return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return strtoll(buf, NULL, 10);
 }
 
 enum tp_family { TP_SYSCALLS, TP_RAW_SYSCALLS };
@@ -402,23 +509,54 @@ enum tp_family { TP_SYSCALLS, TP_RAW_SYSCALLS };
 /* perf mode's events, in tracefs; -1 with the reason in @why. */
 static int find_tracepoints(enum tp_family *family, char *why, size_t len)
 {
-	if (access(TRACEFS "/events", F_OK) &&
-	    access(DEBUGFS_TRACING "/events", F_OK) &&
-	    mount_private_tracefs(why, len))
+	if (open_tracefs(why, len))
 		return -1;
-	if (tracefs_has("syscalls/sys_enter_unshare")) {
+	if (tracepoint_id("syscalls/sys_enter_unshare") >= 0) {
 		*family = TP_SYSCALLS;
 		return 0;
 	}
-	if (tracefs_has("raw_syscalls/sys_enter")) {
+	if (tracepoint_id("raw_syscalls/sys_enter") >= 0) {
 		*family = TP_RAW_SYSCALLS;
 		return 0;
 	}
 	snprintf(why, len,
-		 "no syscall tracepoints in %s/events: neither syscalls/ "
-		 "(CONFIG_FTRACE_SYSCALLS) nor raw_syscalls/",
-		 tracefs_dir());
+		 "no syscall tracepoints in tracefs: neither syscalls/ "
+		 "(CONFIG_FTRACE_SYSCALLS) nor raw_syscalls/");
 	return -1;
+}
+
+/* A tracepoint program through a perf event opened here (libbpf's own
+ * attach would look the id up in a mounted tracefs). */
+static struct bpf_link *attach_tracepoint(struct bpf_program *prog)
+{
+	const char *event =
+		bpf_program__section_name(prog) + strlen("tracepoint/");
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_TRACEPOINT,
+		.size = sizeof(attr),
+		.sample_period = 1,
+		.wakeup_events = 1,
+	};
+	struct bpf_link *link;
+	long long id = tracepoint_id(event);
+	int pfd, err;
+
+	if (id < 0) {
+		errno = ENOENT;
+		return NULL;
+	}
+	attr.config = id;
+	pfd = syscall(SYS_perf_event_open, &attr, -1, 0, -1,
+		      PERF_FLAG_FD_CLOEXEC);
+	if (pfd < 0)
+		return NULL;
+	link = bpf_program__attach_perf_event(prog, pfd);
+	if (!link) {
+		err = errno;
+		close(pfd);
+		errno = err;
+	}
+	return link;
 }
 
 static void decode_flags(char *buf, size_t len, __u32 sc,
@@ -508,6 +646,21 @@ static void json_string(const char *s, size_t max)
 	putchar('"');
 }
 
+/* "ns_type", "ns_before", "ns_after": null where not known. */
+static void print_json_ns(__u32 type, unsigned long long before,
+			  unsigned long long after)
+{
+	if (!type || type >= NST_COUNT) {
+		fputs(",\"ns_type\":null,\"ns_before\":null,\"ns_after\":null",
+		      stdout);
+		return;
+	}
+	printf(",\"ns_type\":\"%s\",\"ns_before\":", nstype_names[type]);
+	before ? printf("%llu", before) : fputs("null", stdout);
+	fputs(",\"ns_after\":", stdout);
+	after ? printf("%llu", after) : fputs("null", stdout);
+}
+
 static void print_json(const struct ns_event *e, const char *flags,
 		       const char *target)
 {
@@ -533,7 +686,9 @@ static void print_json(const struct ns_event *e, const char *flags,
 		printf("\"%s\"", err);
 	else
 		fputs("null", stdout);
-	printf(",\"dur_ns\":%llu}\n", (unsigned long long)e->dur_ns);
+	printf(",\"dur_ns\":%llu", (unsigned long long)e->dur_ns);
+	print_json_ns(e->ns_type, e->ns_before, e->ns_after);
+	puts("}");
 }
 
 static void print_header(void)
@@ -560,61 +715,122 @@ static void print_text(const struct ns_event *e, const char *flags,
 	       (real_ns / 1000000) % 1000, e->pid, e->tid, e->comm,
 	       syscall_names[e->syscall], ret, e->dur_ns / 1000.0);
 	if (e->syscall == SC_SETNS)
-		printf("fd=%d%s%s nstype=%s\n", e->fd, *target ? " " : "",
-		       target, flags);
+		printf("fd=%d%s%s nstype=%s", e->fd, *target ? " " : "", target,
+		       flags);
 	else
-		printf("%s\n", flags);
-}
-
-/* --- histograms -------------------------------------------------------- */
-
-#define HIST_SLOTS 40
-#define HIST_KEYS 64
-
-static struct hist {
-	__u32 syscall;
-	char flags[160];
-	unsigned long long slots[HIST_SLOTS];
-	unsigned long long count;
-	unsigned long long sum_ns;
-} hists[HIST_KEYS];
-static unsigned int nr_hists;
-static unsigned long long hist_overflow;
-
-static unsigned int log2_slot(unsigned long long v)
-{
-	unsigned int slot = 0;
-
-	while (v > 1 && slot < HIST_SLOTS - 1) {
-		v >>= 1;
-		slot++;
+		printf("%s", flags);
+	/* "net 4026531840 -> 4026532310": the caller's, before and after. */
+	if (e->ns_type && e->ns_type < NST_COUNT) {
+		printf("  %s %llu -> ", nstype_names[e->ns_type],
+		       (unsigned long long)e->ns_before);
+		e->ns_after ? printf("%llu", (unsigned long long)e->ns_after) :
+			      fputs("?", stdout);
 	}
-	return slot;
+	putchar('\n');
 }
 
-static void hist_add(const struct ns_event *e, const char *flags)
+static long long now_ns(clockid_t clock)
 {
-	struct hist *h = NULL;
+	struct timespec ts;
 
-	for (unsigned int i = 0; i < nr_hists; i++) {
-		if (hists[i].syscall == e->syscall &&
-		    !strcmp(hists[i].flags, flags)) {
-			h = &hists[i];
-			break;
+	clock_gettime(clock, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* --- histograms (kept in the kernel: --hist) ------------------------- */
+
+#define MERGED_MAX 1024
+
+static struct hist_val merged[MERGED_MAX];
+static unsigned int nr_merged;
+static unsigned long long merged_lost;
+
+/* Bucket @i's range [lo, hi) in ns (nsapi_trace.h). */
+static void bucket_range(unsigned int i, unsigned long long *lo,
+			 unsigned long long *hi)
+{
+	unsigned int e = i / HIST_SUB + HIST_SUB_BITS - 1;
+	unsigned long long m = i % HIST_SUB + HIST_SUB;
+
+	if (i < HIST_SUB) {
+		*lo = i;
+		*hi = i + 1;
+		return;
+	}
+	*lo = m << (e - HIST_SUB_BITS);
+	*hi = (m + 1) << (e - HIST_SUB_BITS);
+}
+
+/* The @q quantile of @h in ns, linear inside its bucket; NAN if empty. */
+static double hist_quantile(const struct hist_val *h, double q)
+{
+	double want = q * (double)h->count, seen = 0;
+	unsigned long long lo, hi;
+
+	for (unsigned int i = 0; i < HIST_BUCKETS; i++) {
+		if (!h->buckets[i] || seen + (double)h->buckets[i] < want) {
+			seen += (double)h->buckets[i];
+			continue;
 		}
+		bucket_range(i, &lo, &hi);
+		return (double)lo + (double)(hi - lo) * (want - seen) /
+					    (double)h->buckets[i];
 	}
-	if (!h) {
-		if (nr_hists == HIST_KEYS) {
-			hist_overflow++;
+	return NAN;
+}
+
+static void merge_one(const struct hist_val *v)
+{
+	struct hist_key k = v->key;
+	struct hist_val *m = NULL;
+
+	if (v->key.used != 1 || !v->count)
+		return;
+	for (unsigned int i = 0; i < nr_merged && !m; i++)
+		if (!memcmp(&merged[i].key, &k, sizeof(k)))
+			m = &merged[i];
+	if (!m) {
+		if (nr_merged == MERGED_MAX) {
+			merged_lost += v->count;
 			return;
 		}
-		h = &hists[nr_hists++];
-		h->syscall = e->syscall;
-		snprintf(h->flags, sizeof(h->flags), "%s", flags);
+		m = &merged[nr_merged++];
+		m->key = k;
 	}
-	h->slots[log2_slot(e->dur_ns / 1000)]++;
-	h->count++;
-	h->sum_ns += e->dur_ns;
+	m->count += v->count;
+	m->sum_ns += v->sum_ns;
+	for (unsigned int i = 0; i < HIST_BUCKETS; i++)
+		m->buckets[i] += v->buckets[i];
+}
+
+/* Every CPU's slots, merged by key into merged[]. */
+static int read_hists(struct nsapi_trace *skel)
+{
+	int ncpu = libbpf_num_possible_cpus(),
+	    fd = bpf_map__fd(skel->maps.hist);
+	struct hist_val *vals;
+
+	if (ncpu <= 0)
+		return -1;
+	vals = calloc(ncpu, sizeof(*vals));
+	if (!vals)
+		return -1;
+	memset(merged, 0, sizeof(merged));
+	nr_merged = 0;
+	merged_lost = 0;
+	for (__u32 slot = 0; slot < HIST_SLOTS; slot++) {
+		if (bpf_map_lookup_elem(fd, &slot, vals))
+			continue;
+		for (int c = 0; c < ncpu; c++)
+			merge_one(&vals[c]);
+	}
+	free(vals);
+	return 0;
+}
+
+static const char *key_errno(const struct hist_key *k)
+{
+	return k->err ? strerrorname_np(k->err) : NULL;
 }
 
 static void print_stars(unsigned long long val, unsigned long long max,
@@ -626,41 +842,136 @@ static void print_stars(unsigned long long val, unsigned long long max,
 		putchar(i < n ? '*' : ' ');
 }
 
-static void print_hist(const struct hist *h)
+/* 1234 -> "1K" style bounds, as bpftrace prints them. */
+static void human_ns(char *buf, size_t len, unsigned long long v)
 {
-	unsigned long long max = 0;
-	int last = 0;
+	static const char units[] = "KMGT";
+	int u = -1;
 
-	printf("\n%s %s: %llu calls, mean %.3f us\n", syscall_names[h->syscall],
-	       h->flags, h->count, h->sum_ns / 1000.0 / h->count);
-	for (int i = 0; i < HIST_SLOTS; i++) {
-		if (h->slots[i]) {
-			last = i;
-			if (h->slots[i] > max)
-				max = h->slots[i];
-		}
+	while (v >= 1024 && !(v % 1024) && u < 3) {
+		v /= 1024;
+		u++;
 	}
-	printf("%24s : %-10s |%-40s|\n", "usecs", "count", "distribution");
-	for (int i = 0; i <= last; i++) {
-		unsigned long long lo = i ? 1ULL << i : 0;
-		unsigned long long hi = (1ULL << (i + 1)) - 1;
+	if (u < 0)
+		snprintf(buf, len, "%llu", v);
+	else
+		snprintf(buf, len, "%llu%c", v, units[u]);
+}
 
-		printf("%10llu -> %-10llu : %-10llu |", lo, hi, h->slots[i]);
-		print_stars(h->slots[i], max, 40);
+static void print_key(const struct hist_key *k)
+{
+	char flags[512];
+	const char *err = key_errno(k);
+
+	decode_flags(flags, sizeof(flags), k->syscall, k->flags);
+	printf("\n%s %s%s%s", syscall_names[k->syscall], flags, err ? " " : "",
+	       err ? err : "");
+	if (env.group_comm)
+		printf(" comm %.16s", (const char *)k->comm);
+	if (env.group_ns && k->ns_type && k->ns_type < NST_COUNT)
+		printf(" %s %llu", nstype_names[k->ns_type],
+		       (unsigned long long)k->ns);
+}
+
+/* Powers of two in ns (the fine buckets folded), like bpftrace's hist(). */
+static void print_hist(const struct hist_val *h)
+{
+	unsigned long long pow2[HIST_MAX_EXP + 2] = {}, max = 0, lo, hi;
+	int first = -1, last = 0;
+	char a[32], b[32];
+
+	for (unsigned int i = 0; i < HIST_BUCKETS; i++) {
+		if (!h->buckets[i])
+			continue;
+		bucket_range(i, &lo, &hi);
+		int e = lo ? 63 - __builtin_clzll(lo) : 0;
+
+		if (e > HIST_MAX_EXP + 1)
+			e = HIST_MAX_EXP + 1;
+		pow2[e] += h->buckets[i];
+	}
+	for (int e = 0; e <= HIST_MAX_EXP + 1; e++) {
+		if (!pow2[e])
+			continue;
+		if (first < 0)
+			first = e;
+		last = e;
+		if (pow2[e] > max)
+			max = pow2[e];
+	}
+	print_key(&h->key);
+	printf(": %llu calls, mean %.0f ns, p50 %.0f ns, p99 %.0f ns\n",
+	       (unsigned long long)h->count, (double)h->sum_ns / h->count,
+	       hist_quantile(h, 0.5), hist_quantile(h, 0.99));
+	for (int e = first; first >= 0 && e <= last; e++) {
+		human_ns(a, sizeof(a), e ? 1ULL << e : 0);
+		human_ns(b, sizeof(b), 1ULL << (e + 1));
+		printf("[%s, %s)%*s %8llu |", a, b,
+		       (int)(14 - strlen(a) - strlen(b)), "", pow2[e]);
+		print_stars(pow2[e], max, 40);
 		puts("|");
 	}
 }
 
-static void print_hists(void)
+static void print_hist_json(const struct hist_val *h, long long now)
 {
-	if (!nr_hists)
+	const struct hist_key *k = &h->key;
+	const char *err = key_errno(k);
+	unsigned long long lo, hi;
+	char flags[512];
+	bool first = true;
+
+	decode_flags(flags, sizeof(flags), k->syscall, k->flags);
+	printf("{\"t_ns\":%lld,\"syscall\":\"%s\",\"flags\":\"%s\","
+	       "\"flags_raw\":%llu,\"errno\":",
+	       now, syscall_names[k->syscall], flags,
+	       (unsigned long long)k->flags);
+	err ? printf("\"%s\"", err) : fputs("null", stdout);
+	fputs(",\"comm\":", stdout);
+	if (env.group_comm)
+		json_string((const char *)k->comm, sizeof(k->comm));
+	else
+		fputs("null", stdout);
+	if (env.group_ns && k->ns_type && k->ns_type < NST_COUNT)
+		printf(",\"ns_type\":\"%s\",\"ns\":%llu",
+		       nstype_names[k->ns_type], (unsigned long long)k->ns);
+	else
+		fputs(",\"ns_type\":null,\"ns\":null", stdout);
+	printf(",\"count\":%llu,\"sum_ns\":%llu,\"p50_ns\":%.1f,"
+	       "\"p90_ns\":%.1f,\"p99_ns\":%.1f,\"buckets\":[",
+	       (unsigned long long)h->count, (unsigned long long)h->sum_ns,
+	       hist_quantile(h, 0.5), hist_quantile(h, 0.9),
+	       hist_quantile(h, 0.99));
+	for (unsigned int i = 0; i < HIST_BUCKETS; i++) {
+		if (!h->buckets[i])
+			continue;
+		bucket_range(i, &lo, &hi);
+		printf("%s[%llu,%llu,%llu]", first ? "" : ",", lo, hi,
+		       (unsigned long long)h->buckets[i]);
+		first = false;
+	}
+	puts("]}");
+}
+
+static void print_hists(struct nsapi_trace *skel)
+{
+	long long now = now_ns(CLOCK_MONOTONIC);
+
+	if (read_hists(skel)) {
+		fprintf(stderr, "nsapi trace: reading the histograms: %s\n",
+			strerror(errno));
+		return;
+	}
+	if (!nr_merged && !env.json)
 		puts("no calls traced");
-	for (unsigned int i = 0; i < nr_hists; i++)
-		print_hist(&hists[i]);
-	if (hist_overflow)
-		printf("\n%llu calls with more than %d distinct flag sets "
-		       "not shown\n",
-		       hist_overflow, HIST_KEYS);
+	for (unsigned int i = 0; i < nr_merged; i++)
+		env.json ? print_hist_json(&merged[i], now) :
+			   print_hist(&merged[i]);
+	if (merged_lost)
+		printf("\n%llu calls with more than %d distinct keys not "
+		       "shown\n",
+		       merged_lost, MERGED_MAX);
+	fflush(stdout);
 }
 
 /* --- the loop ---------------------------------------------------------- */
@@ -675,9 +986,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 		return 0;
 	decode_flags(flags, sizeof(flags), e->syscall, e->flags);
 	describe_target(target, sizeof(target), e);
-	if (env.hist)
-		hist_add(e, flags);
-	else if (env.json)
+	if (env.json)
 		print_json(e, flags, target);
 	else
 		print_text(e, flags, target);
@@ -688,14 +997,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	exiting = 1;
-}
-
-static long long now_ns(clockid_t clock)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 static int setup_signals(void)
@@ -711,14 +1012,16 @@ static int setup_signals(void)
 	return 0;
 }
 
-static int poll_events(struct ring_buffer *rb)
+static int poll_events(struct ring_buffer *rb, struct nsapi_trace *skel)
 {
-	long long deadline = 0;
+	long long deadline = 0, next = 0, now;
 	int n;
 
+	now = now_ns(CLOCK_MONOTONIC);
 	if (env.duration_sec)
-		deadline = now_ns(CLOCK_MONOTONIC) +
-			   env.duration_sec * 1000000000LL;
+		deadline = now + env.duration_sec * 1000000000LL;
+	if (env.interval_sec)
+		next = now + env.interval_sec * 1000000000LL;
 	while (!exiting) {
 		n = ring_buffer__poll(rb, POLL_MS);
 		if (n < 0 && n != -EINTR) {
@@ -728,8 +1031,13 @@ static int poll_events(struct ring_buffer *rb)
 		}
 		if (n > 0)
 			fflush(stdout);
-		if (deadline && now_ns(CLOCK_MONOTONIC) >= deadline)
+		now = now_ns(CLOCK_MONOTONIC);
+		if (deadline && now >= deadline)
 			break;
+		if (next && now >= next) {
+			print_hists(skel);
+			next += env.interval_sec * 1000000000LL;
+		}
 	}
 	/* Calls that returned before the signal are in the buffer: print. */
 	n = ring_buffer__consume(rb);
@@ -763,6 +1071,27 @@ static void require_kernel_btf(void)
 		    strerror(errno));
 }
 
+/*
+ * The tracer's own pid namespace (inode and device of its nsfs file).
+ * Pids are reported as they are seen from there; the initial one has a
+ * fixed inode (PROC_PID_INIT_INO), where the plain pids are right.
+ */
+static struct {
+	unsigned long long ino, dev;
+} own_pidns;
+
+#define PROC_PID_INIT_INO 0xEFFFFFFCULL
+
+static void find_own_pidns(void)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/pid", &st))
+		die(1, "stat /proc/self/ns/pid: %s", strerror(errno));
+	own_pidns.ino = st.st_ino;
+	own_pidns.dev = st.st_dev;
+}
+
 /* Does the program in section @sec belong to @mode? */
 static bool in_mode(const char *sec, enum attach_mode mode,
 		    enum tp_family family)
@@ -787,6 +1116,20 @@ static int configure(struct nsapi_trace *skel, enum attach_mode mode,
 	skel->rodata->targ_tgid = env.pid;
 	skel->rodata->filter_comm = env.comm[0] != '\0';
 	memcpy((char *)skel->rodata->targ_comm, env.comm, sizeof(env.comm));
+	if (env.comm_prefix) {
+		char mask[NSAPI_TRACE_COMM_LEN] = {};
+
+		memset(mask, 0xff, strlen(env.comm));
+		memcpy((void *)skel->rodata->comm_mask, mask, sizeof(mask));
+	}
+	skel->rodata->filter_netns = env.netns;
+	skel->rodata->filter_pidns = env.pidns;
+	skel->rodata->ns_pids = own_pidns.ino != PROC_PID_INIT_INO;
+	skel->rodata->pidns_ino = own_pidns.ino;
+	skel->rodata->nsfs_dev = own_pidns.dev;
+	skel->rodata->aggregate = env.hist;
+	skel->rodata->group_ns = env.group_ns;
+	skel->rodata->group_comm = env.group_comm;
 	skel->rodata->all_clones = env.all_clones;
 	skel->rodata->resolve_targets = !env.no_target;
 	if (env.slots)
@@ -810,7 +1153,10 @@ static int configure(struct nsapi_trace *skel, enum attach_mode mode,
 static int attach_one(struct nsapi_trace *skel, struct bpf_program *prog,
 		      char *why, size_t len)
 {
-	struct bpf_link *link = bpf_program__attach(prog);
+	const char *sec = bpf_program__section_name(prog);
+	struct bpf_link *link = strncmp(sec, "tracepoint/", 11) ?
+					bpf_program__attach(prog) :
+					attach_tracepoint(prog);
 
 	if (!link) {
 		snprintf(why, len, "attaching %s to %s: %s%s",
@@ -962,9 +1308,14 @@ static int run(struct nsapi_trace *skel)
 	else if (env.hist)
 		fprintf(stderr, "Tracing; Ctrl-C to end.\n");
 	fflush(stdout);
-	err = poll_events(rb);
+	err = poll_events(rb, skel);
 	if (env.hist)
-		print_hists();
+		print_hists(skel);
+	if (skel->bss->hist_lost)
+		fprintf(stderr,
+			"nsapi trace: %llu calls not counted (more keys than "
+			"the %d slots per CPU hold)\n",
+			(unsigned long long)skel->bss->hist_lost, HIST_SLOTS);
 	if (skel->bss->drops)
 		fprintf(stderr,
 			"nsapi trace: %llu calls lost (ring buffer or overflow "
@@ -1003,6 +1354,7 @@ int main(int argc, char **argv)
 	require_privilege();
 	require_bpf_syscall();
 	require_kernel_btf();
+	find_own_pidns();
 	env.mono_to_real_ns = now_ns(CLOCK_REALTIME) - now_ns(CLOCK_MONOTONIC);
 
 	skel = open_any(&mode);
