@@ -1229,6 +1229,10 @@ static inline const char *clone_flags_str(unsigned long long flags, char *buf,
 	};
 	size_t used = 0;
 
+	if (flags == ~0ULL || flags == 0xffffffffULL) {
+		snprintf(buf, len, "-1");
+		return buf;
+	}
 	buf[0] = '\0';
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		if (!(flags & names[i].bit))

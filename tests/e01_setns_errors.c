@@ -69,15 +69,18 @@ static bool expect_refused(struct __test_metadata *_metadata, int fd,
 				   why, sizeof(why)))
 		SKIP(return false, "%s", why);
 	EXPECT_EQ(-1, ret)
-	TH_LOG("setns(%s, %#x) returned %d, expected -1 %s", what, nstype, ret,
+	TH_LOG("setns(%s, %s) returned %d, expected -1 %s", what,
+	       CLONE_FLAGS_STR((unsigned int)nstype), ret,
 	       strerrorname_np(err));
 	EXPECT_EQ(err, saved)
-	TH_LOG("setns(%s, %#x): errno %s, expected %s", what, nstype,
-	       strerrorname_np(saved), strerrorname_np(err));
+	TH_LOG("setns(%s, %s): errno %s, expected %s", what,
+	       CLONE_FLAGS_STR((unsigned int)nstype), strerrorname_np(saved),
+	       strerrorname_np(err));
 	changed = ns_snapshot_diff(&before, &after);
 	EXPECT_EQ(NULL, changed)
-	TH_LOG("refused setns(%s, %#x) changed the caller's %s namespace", what,
-	       nstype, changed ? changed->name : "?");
+	TH_LOG("refused setns(%s, %s) changed the caller's %s namespace", what,
+	       CLONE_FLAGS_STR((unsigned int)nstype),
+	       changed ? changed->name : "?");
 	return true;
 }
 
@@ -249,10 +252,12 @@ static int owned_by_own_userns(int fd)
 }
 
 /*
- * Without CAP_SYS_ADMIN over the target's owning user namespace, joining
- * is refused.  Root of the user namespace that owns the original
- * namespace (the host's root, a container's) gives up root first; other
- * callers have no capability there at all (the owner is an ancestor).
+ * setns(2) asks for CAP_SYS_ADMIN in the user namespace that owns the target
+ * and, for every type but user, in the caller's own user namespace too (plus
+ * CAP_SYS_CHROOT for mnt); without them joining is EPERM.  Root of the user
+ * namespace that owns the original namespace (the host's root, a
+ * container's) gives up root first; other callers have no capability there
+ * at all (the owner is an ancestor).
  */
 TEST_F(setns_err, no_cap_sys_admin_gives_eperm_and_changes_nothing)
 {
@@ -272,6 +277,9 @@ TEST_F(setns_err, no_cap_sys_admin_gives_eperm_and_changes_nothing)
 	if (expect_refused(_metadata, self->orig_fd, t->flag, EPERM,
 			   self->what))
 		expect_refused(_metadata, self->orig_fd, 0, EPERM, self->what);
+	ns_observe("uid %d without CAP_SYS_ADMIN: setns(%s, %s) and setns(%s, "
+		   "0) gave EPERM, nothing changed",
+		   getuid(), self->what, CLONE_FLAGS_STR(t->flag), self->what);
 }
 
 TEST_HARNESS_MAIN

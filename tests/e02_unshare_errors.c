@@ -67,15 +67,15 @@ static bool expect_refused(struct __test_metadata *_metadata,
 	    ns_env_explains_filter(NS_CALL_UNSHARE, 0, saved, why, sizeof(why)))
 		SKIP(return false, "%s", why);
 	EXPECT_EQ(-1, ret)
-	TH_LOG("unshare(%#lx) returned %ld, expected -1 %s", flags, ret,
-	       strerrorname_np(err));
+	TH_LOG("unshare(%s) returned %ld, expected -1 %s",
+	       CLONE_FLAGS_STR(flags), ret, strerrorname_np(err));
 	EXPECT_EQ(err, saved)
-	TH_LOG("unshare(%#lx): errno %s, expected %s", flags,
+	TH_LOG("unshare(%s): errno %s, expected %s", CLONE_FLAGS_STR(flags),
 	       strerrorname_np(saved), strerrorname_np(err));
 	changed = ns_snapshot_diff(&before, &after);
 	EXPECT_EQ(NULL, changed)
-	TH_LOG("refused unshare(%#lx) changed the caller's %s namespace", flags,
-	       changed ? changed->name : "?");
+	TH_LOG("refused unshare(%s) changed the caller's %s namespace",
+	       CLONE_FLAGS_STR(flags), changed ? changed->name : "?");
 	return true;
 }
 

@@ -52,6 +52,9 @@ static void check_entry(struct __test_metadata *_metadata, const char *dir,
 	EXPECT_EQ(ino, st.st_ino)
 	TH_LOG("%s: link says inode %lu, stat() says %lu", path, ino,
 	       (unsigned long)st.st_ino);
+	ns_observe("%s -> %s:[%lu], stat(): st_dev %lu, st_ino %lu", path,
+		   target_type, ino, (unsigned long)st.st_dev,
+		   (unsigned long)st.st_ino);
 }
 
 /* The caller's own entry exists, is a link, and reads "type:[inode]". */

@@ -142,6 +142,9 @@ static void check_child(struct __test_metadata *_metadata,
 	TH_LOG("%s(%s): the child did not report", call_name, ns->flag_name);
 	mask_names(mask, got_names, sizeof(got_names));
 	mask_names(expected_mask, want_names, sizeof(want_names));
+	ns_observe("%s(%s) child: in a new %snamespace, sharing the rest",
+		   call_name, CLONE_FLAGS_STR(ns->flag),
+		   mask ? got_names : "none");
 	EXPECT_EQ(expected_mask, mask)
 	TH_LOG("%s(%s): child's namespaces that differ from the parent's: %s"
 	       "(expected %s)",

@@ -217,6 +217,9 @@ TEST(sethostname_in_new_uts_is_seen_inside_only)
 		return;
 	expect_set_names(_metadata, "the child, inside", &inside);
 	ASSERT_EQ(0, uname(&outside));
+	ns_observe("inside the new UTS namespace: %s / %s; outside: %s / %s",
+		   inside.nodename, inside.domainname, outside.nodename,
+		   outside.domainname);
 	expect_names(_metadata, "the parent, while the child lives", &before,
 		     &outside);
 	stop_uts_child(_metadata, &p);

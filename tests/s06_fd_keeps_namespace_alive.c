@@ -89,8 +89,9 @@ static const struct ns_state {
 	} while (0)
 
 /*
- * clone3() (the only way for CLONE_NEWTIME), else clone(); *@call says
- * which one made (or refused) the child.
+ * clone3(), else clone(): a child born in the new namespace (for time
+ * only clone3() does that; unshare() would leave the caller outside);
+ * *@call says which one made (or refused) the child.
  */
 static pid_t clone_into_new(int flag, enum ns_call *call)
 {
@@ -265,6 +266,9 @@ TEST_F(keep, open_fd_keeps_namespace_alive)
 	TH_LOG("open /proc/%d/ns/%s: %s", m.pid, ns->name, strerror(errno));
 	ASSERT_EQ(0, fstat(fd, &kept));
 	end_member(_metadata, &m);
+	ns_observe("member %d of %s:[%lu] exited and was reaped; fd %d still "
+		   "open",
+		   m.pid, ns->name, (unsigned long)kept.st_ino, fd);
 
 	snprintf(path, sizeof(path), "fd %d", fd);
 	join_and_check(_metadata, ns, fd, path, &kept);

@@ -87,6 +87,14 @@ TEST_F(setns_join, caller_takes_target_inode_and_nothing_else_changes)
 	TH_LOG("setns(/proc/%d/ns/%s, %s): %s", self->nt.holder, t->name,
 	       t->flag_name, strerror(errno));
 	ASSERT_EQ(0, ns_snapshot_take(&after));
+	ns_observe("setns(%s fd, %s): own %s %lu -> %lu, %s %lu -> %lu "
+		   "(target %lu)",
+		   t->name, t->flag_name, t->name,
+		   (unsigned long)before.own[i].st_ino,
+		   (unsigned long)after.own[i].st_ino, t->children_name,
+		   (unsigned long)before.children[i].st_ino,
+		   (unsigned long)after.children[i].st_ino,
+		   (unsigned long)self->nt.st.st_ino);
 
 	expect_entry(_metadata, t->children_name, &self->nt.st,
 		     &after.children[i]);

@@ -56,13 +56,17 @@ static void expect_joined(struct __test_metadata *_metadata,
 
 	SKIP_IF_ENV_REFUSED(return, NS_CALL_SETNS, t->flag, ret);
 	ASSERT_EQ(0, ret)
-	TH_LOG("setns(%s fd, %#x): %s", t->name, nstype, strerror(errno));
+	TH_LOG("setns(%s fd, %s): %s", t->name, CLONE_FLAGS_STR(nstype),
+	       strerror(errno));
 	ASSERT_EQ(0, ns_stat(0, t->children_name, &st));
+	ns_observe("setns(%s fd, %s) joined: %s is now %lu", t->name,
+		   CLONE_FLAGS_STR(nstype), t->children_name,
+		   (unsigned long)st.st_ino);
 	EXPECT_TRUE(same_inode(&self->nt.st, &st))
-	TH_LOG("setns(%s fd, %#x) returned 0 but /proc/self/ns/%s is inode "
+	TH_LOG("setns(%s fd, %s) returned 0 but /proc/self/ns/%s is inode "
 	       "%lu, not the target's %lu",
-	       t->name, nstype, t->children_name, (unsigned long)st.st_ino,
-	       (unsigned long)self->nt.st.st_ino);
+	       t->name, CLONE_FLAGS_STR(nstype), t->children_name,
+	       (unsigned long)st.st_ino, (unsigned long)self->nt.st.st_ino);
 }
 
 /*
@@ -82,16 +86,18 @@ static void expect_refused(struct __test_metadata *_metadata, int fd,
 	if (err != want_errno)
 		SKIP_IF_ENV_EXPLAINS(return, NS_CALL_SETNS, nstype, err);
 	EXPECT_EQ(-1, ret)
-	TH_LOG("setns(%s, %#x) returned %d, expected -1 (%s)", what, nstype,
-	       ret, strerror(want_errno));
+	TH_LOG("setns(%s, %s) returned %d, expected -1 (%s)", what,
+	       CLONE_FLAGS_STR((unsigned int)nstype), ret,
+	       strerror(want_errno));
 	EXPECT_EQ(want_errno, err)
-	TH_LOG("setns(%s, %#x): %s, expected %s", what, nstype,
+	TH_LOG("setns(%s, %s): %s, expected %s", what,
+	       CLONE_FLAGS_STR((unsigned int)nstype),
 	       err ? strerror(err) : "no error", strerror(want_errno));
 	ASSERT_EQ(0, ns_snapshot_take(&after));
 	changed = ns_snapshot_diff(&before, &after);
 	EXPECT_EQ(NULL, changed)
-	TH_LOG("refused setns(%s, %#x) changed the %s namespace", what, nstype,
-	       changed->name);
+	TH_LOG("refused setns(%s, %s) changed the %s namespace", what,
+	       CLONE_FLAGS_STR((unsigned int)nstype), changed->name);
 }
 
 TEST_F(nstype, zero_accepts_any_type)
@@ -167,6 +173,8 @@ TEST(o_path_namespace_fd_is_ebadf)
 	TH_LOG("open(/proc/self/ns/uts, O_PATH): %s", strerror(errno));
 	expect_refused(_metadata, fd, "O_PATH uts fd", 0, EBADF);
 	expect_refused(_metadata, fd, "O_PATH uts fd", CLONE_NEWUTS, EBADF);
+	ns_observe("an open O_PATH fd of /proc/self/ns/uts: setns() gives "
+		   "EBADF for nstype 0 and CLONE_NEWUTS");
 	close(fd);
 }
 

@@ -142,6 +142,27 @@ FIXTURE_SETUP(clone_vs_unshare)
 	}
 }
 
+/* What the two children saw, as one observation line. */
+static void observe_children(const struct child_state *child,
+			     const struct ns_type *t)
+{
+	const struct child_state *c = &child[BY_CLONE];
+	const struct child_state *f = &child[BY_FORK_UNSHARE];
+	size_t i = t - ns_types;
+	char next[96] = "";
+
+	/* pid_for_children reads as 0 while it cannot be followed (ENOENT). */
+	if (strcmp(t->children_name, t->name))
+		snprintf(next, sizeof(next), ", its %s %s", t->children_name,
+			 f->ns.children[i].st_ino ? "new" :
+						    "ENOENT until a child");
+	ns_observe("clone3(%s) child: pid %d in %s:[%lu]; fork+unshare child: "
+		   "pid %d in %s:[%lu]%s",
+		   t->flag_name, c->pid, t->name,
+		   (unsigned long)c->ns.own[i].st_ino, f->pid, t->name,
+		   (unsigned long)f->ns.own[i].st_ino, next);
+}
+
 FIXTURE_TEARDOWN(clone_vs_unshare)
 {
 	close(self->release[1]);
@@ -180,10 +201,13 @@ TEST_F(clone_vs_unshare, clone_child_is_in_new_namespace_others_shared)
 	EXPECT_FALSE(same_inode(&self->parent.own[i], &c->ns.own[i]))
 	TH_LOG("clone3(%s) child is still in the parent's %s namespace",
 	       t->flag_name, t->name);
-	EXPECT_TRUE(same_inode(&c->ns.own[i], &c->ns.children[i]));
+	EXPECT_TRUE(same_inode(&c->ns.own[i], &c->ns.children[i]))
+	TH_LOG("the clone3(%s) child's %s and %s differ", t->flag_name, t->name,
+	       t->children_name);
 	expect_others_shared(_metadata, &self->parent, c, t, BY_CLONE);
 	if (t->flag == CLONE_NEWPID)
-		EXPECT_EQ(1, c->pid);
+		EXPECT_EQ(1, c->pid)
+	TH_LOG("the clone3(CLONE_NEWPID) child is pid %d, not 1", c->pid);
 }
 
 TEST_F(clone_vs_unshare, fork_unshare_child_differs_only_for_pid_and_time)
@@ -192,6 +216,7 @@ TEST_F(clone_vs_unshare, fork_unshare_child_differs_only_for_pid_and_time)
 	const struct child_state *c = &self->child[BY_FORK_UNSHARE];
 	size_t i = t - ns_types;
 
+	observe_children(self->child, t);
 	/* Its children's namespace is new in every case... */
 	EXPECT_FALSE(same_inode(&self->parent.children[i], &c->ns.children[i]))
 	TH_LOG("after unshare(%s) /proc/self/ns/%s is still the parent's",
@@ -203,7 +228,8 @@ TEST_F(clone_vs_unshare, fork_unshare_child_differs_only_for_pid_and_time)
 	       t->flag_name, t->name,
 	       unshare_moves_caller(t) ? "did not change" : "changed");
 	expect_others_shared(_metadata, &self->parent, c, t, BY_FORK_UNSHARE);
-	EXPECT_NE(1, c->pid);
+	EXPECT_NE(1, c->pid)
+	TH_LOG("the fork+unshare(%s) child is pid 1", t->flag_name);
 }
 
 /* The two children got two different new namespaces, never a shared one. */
@@ -212,7 +238,9 @@ TEST_F(clone_vs_unshare, children_get_distinct_new_namespaces)
 	size_t i = variant->ns - ns_types;
 
 	EXPECT_FALSE(same_inode(&self->child[BY_CLONE].ns.children[i],
-				&self->child[BY_FORK_UNSHARE].ns.children[i]));
+				&self->child[BY_FORK_UNSHARE].ns.children[i]))
+	TH_LOG("both children's %s name one namespace",
+	       variant->ns->children_name);
 }
 
 TEST_HARNESS_MAIN

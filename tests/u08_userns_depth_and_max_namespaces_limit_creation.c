@@ -59,6 +59,10 @@ TEST(user_namespaces_nest_33_deep_then_enospc)
 	if (depth == 0)
 		SKIP_IF_ENV_EXPLAINS(return, NS_CALL_UNSHARE, CLONE_NEWUSER,
 					   err);
+	ns_observe("%d nested unshare(CLONE_NEWUSER) worked%s; the next gave "
+		   "%s",
+		   depth, initial ? " below the initial user namespace" : "",
+		   strerrorname_np(err));
 	ASSERT_EQ(ENOSPC, err)
 	TH_LOG("user: unshare(CLONE_NEWUSER) at depth %d failed with %s, "
 	       "expected ENOSPC (EUSERS before 4.9)",

@@ -3,7 +3,8 @@
 # joined by spaces).  The form, checked here (errors as FILE:LINE: message,
 # exit 1):
 #
-#  * ID (kind): one-line claim           (may wrap; ends at the blank line)
+#  * ID (kind): one-line claim           (may wrap; ends at a blank line or
+#                                          the first field)
 #  *
 #  * Rule: ...        plain words
 #  * Man: ...         pages and sections
@@ -29,6 +30,7 @@ function err(msg) {
 	bad = 1
 }
 function add(i, s) {
+	sub(/^[ \t]+/, "", s)
 	text[i] = text[i] == "" ? s : text[i] " " s
 }
 state == 3 { next }
@@ -51,6 +53,11 @@ $0 == " */" {
 		next
 	}
 	line = substr($0, 4)
+}
+# A field may follow the title without a blank line.
+state == 1 && title != "" && match(line, /^[A-Z][A-Za-z -]*:( |$)/) &&
+    (substr(line, 1, RLENGTH - (substr(line, RLENGTH, 1) == ":" ? 1 : 2)) in key) {
+	state = 2
 }
 state == 1 {
 	if (title == "") {
@@ -75,15 +82,16 @@ state == 1 {
 	next
 }
 state == 2 {
-	if (match(line, /^[A-Z][A-Za-z -]*: /)) {
-		f = substr(line, 1, RLENGTH - 2)
+	if (match(line, /^[A-Z][A-Za-z -]*:( |$)/)) {
+		f = substr(line, 1, RLENGTH - (substr(line, RLENGTH, 1) == ":" ? 1 : 2))
 		if (f in key) {
 			i = key[f]
 			if (i != cur + 1)
 				err("field \"" f "\" out of order (expected \"" \
 				    names[cur + 1] "\")")
 			cur = i
-			add(i, substr(line, RLENGTH + 1))
+			if (RLENGTH < length(line))
+				add(i, substr(line, RLENGTH + 1))
 			next
 		}
 	}

@@ -36,7 +36,7 @@ static void usage(FILE *out)
 		"  -r F.V.T            run one case by its full name\n"
 		"\n"
 		"Options:\n"
-		"  -l, --list          list the programs and their cases\n"
+		"  -l, --list          one row per case: ID, case, claim\n"
 		"      --timeout SEC   per-program timeout (1-3600, default 30)\n"
 		"      --user NAME     run the tests as user NAME (needs root);\n"
 		"                      results go to suite-NAME.json/.ktap\n"

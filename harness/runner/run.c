@@ -252,26 +252,3 @@ int run_suite(const struct options *o, struct suite *s)
 		fprintf(stderr, "# results: %s, %s\n", paths.ktap, paths.json);
 	return failed || interrupted ? 1 : 0;
 }
-
-/* Each program's cases, as its kselftest harness lists them (-l). */
-int list_suite(const struct options *o, const struct suite *s)
-{
-	struct run_limits lim = { .timeout_sec = o->timeout_sec };
-
-	for (size_t i = 0; i < s->nprogs; i++) {
-		struct program p = s->progs[i];
-		char *argv[] = { p.path, "-l", NULL };
-		bool timed_out;
-		int code, left;
-
-		printf("%s %s\n", p.id, p.name);
-		tap_begin(&p);
-		if (run_program(p.path, argv, &lim, tap_line, &p, &code,
-				&timed_out, &left) == 0 &&
-		    p.output)
-			for (char *line = strtok(p.output, "\n"); line;
-			     line = strtok(NULL, "\n"))
-				printf("    %s\n", line);
-	}
-	return 0;
-}
