@@ -28,7 +28,8 @@ static mqd_t make_queue(const char *name)
 {
 	struct mq_attr attr = { .mq_maxmsg = 1, .mq_msgsize = 16 };
 
-	return mq_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600, &attr);
+	return mq_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600,
+		       &attr);
 }
 
 /* mq_open() of an existing @name: 0, or -errno. */
@@ -53,15 +54,17 @@ static void open_from_new_ns(void *arg, int report)
 	child_unshare(report, CLONE_NEWIPC, "unshare(CLONE_NEWIPC)");
 	ret = open_queue(QUEUE);
 	if (ret != -ENOENT)
-		child_fail(report, "mq_open(%s) in a new namespace gave %d, "
-			   "expected ENOENT", QUEUE, ret);
+		child_fail(report,
+			   "mq_open(%s) in a new namespace gave %d, "
+			   "expected ENOENT",
+			   QUEUE, ret);
 }
 
-#define ENTER_OWN_IPC_NS()                           \
-	do {                                         \
-		REQUIRE_NS_TYPE(&ns_types[NS_ipc]);  \
-		REQUIRE_NS_ADMIN();                  \
-		UNSHARE_OR_SKIP(CLONE_NEWIPC);       \
+#define ENTER_OWN_IPC_NS()                          \
+	do {                                        \
+		REQUIRE_NS_TYPE(&ns_types[NS_ipc]); \
+		REQUIRE_NS_ADMIN();                 \
+		UNSHARE_OR_SKIP(CLONE_NEWIPC);      \
 	} while (0)
 
 TEST(queue_made_outside_gives_enoent_in_a_new_namespace)
@@ -159,17 +162,21 @@ static void list_from_other_ns(void *arg, int report)
 	a = dir_has("/tmp/mq", QUEUE + 1);
 	b = dir_has("/tmp/mq", QUEUE_B + 1);
 	if (a != 1 || b != 0)
-		child_fail(report, "the parent's mount, read from another "
+		child_fail(report,
+			   "the parent's mount, read from another "
 			   "namespace: its queue %d (expected 1), the "
-			   "reader's %d (expected 0)", a, b);
+			   "reader's %d (expected 0)",
+			   a, b);
 	if (mount("mqueue", "/tmp/mq2", "mqueue", 0, NULL))
 		child_fail(report, "mount(mqueue) in the child: %s",
 			   strerror(errno));
 	a = dir_has("/tmp/mq2", QUEUE + 1);
 	b = dir_has("/tmp/mq2", QUEUE_B + 1);
 	if (a != 0 || b != 1)
-		child_fail(report, "the child's own mount: the parent's queue "
-			   "%d (expected 0), its own %d (expected 1)", a, b);
+		child_fail(report,
+			   "the child's own mount: the parent's queue "
+			   "%d (expected 0), its own %d (expected 1)",
+			   a, b);
 }
 
 /*

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * I03 (isolation): mounts belong to one mount namespace, shared as propagation says.
+ * I03 (isolation): mounts are per namespace, shared only as propagation says.
  * Rule: a new mount namespace starts with a copy of its creator's mounts
  *   (every mount point it sees, under new mount ids); afterwards a mount or unmount on a
  *   private mount stays on its side, on a shared mount it propagates both
@@ -33,13 +33,13 @@
 #define BASE "/tmp/base"
 
 /* Own mount namespace, every mount private, a tmpfs on /tmp; or SKIP. */
-#define ENTER_OWN_MNT_NS()                                             \
-	do {                                                           \
-		int __ret;                                             \
-		REQUIRE_NS_ADMIN();                                    \
-		UNSHARE_OR_SKIP(CLONE_NEWNS);                          \
-		__ret = private_tmpfs("/tmp");                         \
-		ASSERT_EQ(0, __ret)                                    \
+#define ENTER_OWN_MNT_NS()                                               \
+	do {                                                             \
+		int __ret;                                               \
+		REQUIRE_NS_ADMIN();                                      \
+		UNSHARE_OR_SKIP(CLONE_NEWNS);                            \
+		__ret = private_tmpfs("/tmp");                           \
+		ASSERT_EQ(0, __ret)                                      \
 		TH_LOG("a private tmpfs on /tmp: %s", strerror(-__ret)); \
 	} while (0)
 
@@ -165,11 +165,11 @@ FIXTURE_VARIANT(propagation)
 };
 FIXTURE_VARIANT_ADD(propagation, private){ .base_flag = MS_PRIVATE };
 FIXTURE_VARIANT_ADD(propagation, shared){ .base_flag = MS_SHARED,
-					   .to_child = true,
-					   .to_parent = true };
+					  .to_child = true,
+					  .to_parent = true };
 FIXTURE_VARIANT_ADD(propagation, slave){ .base_flag = MS_SHARED,
-					  .child_slave = true,
-					  .to_child = true };
+					 .child_slave = true,
+					 .to_child = true };
 FIXTURE_SETUP(propagation)
 {
 }
@@ -296,16 +296,21 @@ static void try_locked_mounts(void *arg, int report)
 	child_unshare(report, CLONE_NEWUSER, "unshare(CLONE_NEWUSER)");
 	child_unshare(report, CLONE_NEWNS, "unshare(CLONE_NEWNS)");
 	if (umount(BASE "/ro") == 0 || errno != EINVAL)
-		child_fail(report, "umount() of an inherited mount: %s, "
-			   "expected EINVAL", strerror(errno));
+		child_fail(report,
+			   "umount() of an inherited mount: %s, "
+			   "expected EINVAL",
+			   strerror(errno));
 	if (umount2(BASE "/ro", MNT_DETACH) == 0 || errno != EINVAL)
-		child_fail(report, "umount2(MNT_DETACH) of an inherited "
-			   "mount: %s, expected EINVAL", strerror(errno));
+		child_fail(report,
+			   "umount2(MNT_DETACH) of an inherited "
+			   "mount: %s, expected EINVAL",
+			   strerror(errno));
 	if (is_mount_point(BASE "/ro") != 1)
 		child_fail(report, "the locked mount is gone");
 	if (mount(NULL, BASE "/ro", NULL, MS_REMOUNT | MS_BIND, NULL) == 0 ||
 	    errno != EPERM)
-		child_fail(report, "remount without MS_RDONLY of a locked "
+		child_fail(report,
+			   "remount without MS_RDONLY of a locked "
 			   "read-only mount: %s, expected EPERM",
 			   strerror(errno));
 	if (!read_only(BASE "/ro"))

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * I04 (isolation): devices, ports, socket names and sysctls belong to one network namespace.
+ * I04 (isolation): each network namespace has its own devices, ports, sysctls.
  * Rule: a new network namespace has one device, lo, and it is down;
  *   /proc/self/net/dev and a sysfs mounted from inside list only that;
  *   its net sysctls are its own (a change in one namespace is not seen in a
@@ -239,21 +239,27 @@ static void check_fresh_netns(void *arg, int report)
 	(void)arg;
 	child_unshare(report, CLONE_NEWNET, "unshare(CLONE_NEWNET)");
 	if (device_names(names, sizeof(names)) || strcmp(names, "lo"))
-		child_fail(report, "devices in a new namespace: \"%s\", "
-			   "expected \"lo\"", names);
+		child_fail(report,
+			   "devices in a new namespace: \"%s\", "
+			   "expected \"lo\"",
+			   names);
 	if (proc_net_dev_names(names, sizeof(names)) || strcmp(names, "lo"))
-		child_fail(report, "/proc/self/net/dev in a new namespace: "
-			   "\"%s\", expected \"lo\"", names);
+		child_fail(report,
+			   "/proc/self/net/dev in a new namespace: "
+			   "\"%s\", expected \"lo\"",
+			   names);
 	flags = lo_flags();
 	if (flags < 0 || (flags & IFF_UP))
-		child_fail(report, "lo in a new namespace: flags %#x, "
-			   "expected down", flags);
+		child_fail(report,
+			   "lo in a new namespace: flags %#x, "
+			   "expected down",
+			   flags);
 }
 
-#define REQUIRE_NET_ADMIN()                          \
-	do {                                         \
-		REQUIRE_NS_TYPE(&ns_types[NS_net]);  \
-		REQUIRE_NS_ADMIN();                  \
+#define REQUIRE_NET_ADMIN()                         \
+	do {                                        \
+		REQUIRE_NS_TYPE(&ns_types[NS_net]); \
+		REQUIRE_NS_ADMIN();                 \
 	} while (0)
 
 TEST(new_namespace_has_only_lo_and_lo_is_down)
@@ -280,8 +286,9 @@ TEST(sysfs_mounted_inside_lists_only_the_namespaces_devices)
 	if (mount("sysfs", "/tmp/sys", "sysfs", 0, NULL)) {
 		ret = errno;
 		if (ret == EPERM && !have_host_root())
-			SKIP(return, "mount(sysfs) as root of a user namespace: "
-			     "EPERM (a container masks part of /sys)");
+			SKIP(return,
+				   "mount(sysfs) as root of a user namespace: "
+				   "EPERM (a container masks part of /sys)");
 		ASSERT_EQ(0, ret)
 		TH_LOG("mount(sysfs): %s", strerror(ret));
 	}
@@ -289,11 +296,10 @@ TEST(sysfs_mounted_inside_lists_only_the_namespaces_devices)
 	ASSERT_NE(NULL, dp);
 	while ((d = readdir(dp)))
 		if (d->d_name[0] != '.')
-			used += snprintf(names + used,
-					 used < sizeof(names) ?
-						 sizeof(names) - used :
-						 0,
-					 "%s%s", used ? " " : "", d->d_name);
+			used += snprintf(
+				names + used,
+				used < sizeof(names) ? sizeof(names) - used : 0,
+				"%s%s", used ? " " : "", d->d_name);
 	closedir(dp);
 	EXPECT_STREQ("lo", names);
 }
@@ -325,7 +331,8 @@ static void read_sysctls_in_new_ns(void *arg, int report)
 	fwd = read_long(IP_FORWARD);
 	som = read_long(SOMAXCONN_FILE);
 	if (fwd != want->ip_forward || som != want->somaxconn)
-		child_fail(report, "in a new namespace ip_forward %ld "
+		child_fail(report,
+			   "in a new namespace ip_forward %ld "
 			   "(expected %ld), somaxconn %ld (expected %ld)",
 			   fwd, want->ip_forward, som, want->somaxconn);
 }
@@ -600,8 +607,10 @@ static void abstract_in_new_ns(void *arg, int report)
 	child_unshare(report, CLONE_NEWNET, "unshare(CLONE_NEWNET)");
 	ret = abstract_connect(ABSTRACT_NAME);
 	if (ret != -ECONNREFUSED)
-		child_fail(report, "connect(@%s) in a new namespace: %d, "
-			   "expected ECONNREFUSED", ABSTRACT_NAME, ret);
+		child_fail(report,
+			   "connect(@%s) in a new namespace: %d, "
+			   "expected ECONNREFUSED",
+			   ABSTRACT_NAME, ret);
 	ret = abstract_listen(ABSTRACT_NAME);
 	if (ret < 0)
 		child_fail(report, "bind(@%s) in a new namespace: %s",
@@ -634,8 +643,10 @@ static void __attribute__((noreturn)) device_taker(int up, int go, int report)
 	if (sync_send(up) || sync_wait(go))
 		child_fail(report, "handshake failed");
 	if (device_names(names, sizeof(names)) || strcmp(names, "lo nsi4b"))
-		child_fail(report, "devices after the move: \"%s\", expected "
-			   "\"lo nsi4b\"", names);
+		child_fail(report,
+			   "devices after the move: \"%s\", expected "
+			   "\"lo nsi4b\"",
+			   names);
 	_exit(0);
 }
 
@@ -658,9 +669,10 @@ TEST(moved_device_leaves_the_first_namespace)
 		ret = link_create("veth", "nsi4a", "nsi4b");
 	if (ret == -EOPNOTSUPP) {
 		peer_stop(&p, msg, sizeof(msg));
-		SKIP(return, "kernel lacks dummy and veth devices (EOPNOTSUPP "
-		     "from RTM_NEWLINK: CONFIG_DUMMY, CONFIG_VETH, modules "
-		     "not loaded)");
+		SKIP(return,
+			   "kernel lacks dummy and veth devices (EOPNOTSUPP "
+			   "from RTM_NEWLINK: CONFIG_DUMMY, CONFIG_VETH, modules "
+			   "not loaded)");
 	}
 	ASSERT_EQ(0, ret)
 	TH_LOG("RTM_NEWLINK dummy, then veth: %s", strerror(-ret));
@@ -692,8 +704,7 @@ static void __attribute__((noreturn)) veth_receiver(int up, int go, int report)
 	child_unshare(report, CLONE_NEWNET, "unshare(CLONE_NEWNET)");
 	fd = bind_port(SOCK_DGRAM, UDP_PORT);
 	if (fd < 0)
-		child_fail(report, "bind(udp %d): %s", UDP_PORT,
-			   strerror(-fd));
+		child_fail(report, "bind(udp %d): %s", UDP_PORT, strerror(-fd));
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (sync_send(up) || sync_wait(go))
 		child_fail(report, "handshake failed");
@@ -742,7 +753,7 @@ TEST(veth_pair_across_two_namespaces_carries_traffic)
 	if (ret == -EOPNOTSUPP) {
 		peer_stop(&p, msg, sizeof(msg));
 		SKIP(return, "kernel lacks veth devices (EOPNOTSUPP from "
-		     "RTM_NEWLINK: CONFIG_VETH, module not loaded)");
+			     "RTM_NEWLINK: CONFIG_VETH, module not loaded)");
 	}
 	ASSERT_EQ(0, ret)
 	TH_LOG("RTM_NEWLINK veth: %s", strerror(-ret));

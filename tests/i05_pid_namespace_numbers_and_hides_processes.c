@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * I05 (isolation): a pid namespace numbers its members from 1 and hides the processes outside.
+ * I05 (isolation): a pid namespace counts from 1 and hides the outside.
  * Rule: the first process of a new pid namespace is PID 1 and its getppid()
  *   is 0; processes outside are not there for it (kill() gives ESRCH, and a
  *   /proc mounted inside lists the members only), while the parent's
@@ -29,18 +29,20 @@
 
 #include "isolation.h"
 
-#define REQUIRE_PID_ADMIN()                          \
-	do {                                         \
-		REQUIRE_NS_TYPE(&ns_types[NS_pid]);  \
-		REQUIRE_NS_ADMIN();                  \
+#define REQUIRE_PID_ADMIN()                         \
+	do {                                        \
+		REQUIRE_NS_TYPE(&ns_types[NS_pid]); \
+		REQUIRE_NS_ADMIN();                 \
 	} while (0)
 
 static void check_pid_1(void *arg, int report)
 {
 	(void)arg;
 	if (getpid() != 1 || getppid() != 0)
-		child_fail(report, "first process: getpid() %d, getppid() %d; "
-			   "expected 1 and 0", getpid(), getppid());
+		child_fail(report,
+			   "first process: getpid() %d, getppid() %d; "
+			   "expected 1 and 0",
+			   getpid(), getppid());
 }
 
 TEST(first_process_is_pid_1_with_parent_pid_0)
@@ -54,8 +56,10 @@ static void kill_outside(void *arg, int report)
 	pid_t parent = *(pid_t *)arg;
 
 	if (kill(parent, 0) == 0 || errno != ESRCH)
-		child_fail(report, "kill(%d, 0) of the parent outside: %s, "
-			   "expected ESRCH", parent, strerror(errno));
+		child_fail(report,
+			   "kill(%d, 0) of the parent outside: %s, "
+			   "expected ESRCH",
+			   parent, strerror(errno));
 }
 
 /* The test's own pid, seen from inside, names no process. */
@@ -102,7 +106,8 @@ static void list_proc_inside(void *arg, int report)
 			   strerror(errno));
 	if (mount("proc", "/proc", "proc", 0, NULL)) {
 		if (errno == EPERM && !have_host_root())
-			child_skip(report, "mount(proc) as root of a user "
+			child_skip(report,
+				   "mount(proc) as root of a user "
 				   "namespace: EPERM (a container masks "
 				   "part of /proc)");
 		child_fail(report, "mount(proc): %s", strerror(errno));
@@ -120,8 +125,10 @@ static void list_proc_inside(void *arg, int report)
 	close(go[1]);
 	wait_child(m);
 	if (m != 2 || strcmp(pids, "1 2"))
-		child_fail(report, "/proc inside lists \"%s\", expected the "
-			   "members \"1 2\" (member pid %d)", pids, m);
+		child_fail(report,
+			   "/proc inside lists \"%s\", expected the "
+			   "members \"1 2\" (member pid %d)",
+			   pids, m);
 }
 
 TEST(proc_mounted_inside_lists_only_the_members)
@@ -196,7 +203,7 @@ TEST(parent_sees_members_under_own_pids_and_nspid_lists_each_level)
 	pid = clone_child(CLONE_NEWPID);
 	if (pid < 0)
 		SKIP_IF_ENV_EXPLAINS(return, NS_CALL_CLONE, CLONE_NEWPID,
-				     errno);
+					   errno);
 	ASSERT_EQ(0, child_pipes_keep(&c, pid, &up, &go, &report));
 	if (pid == 0) {
 		n->up = c.up[1];
@@ -211,8 +218,7 @@ TEST(parent_sees_members_under_own_pids_and_nspid_lists_each_level)
 		ASSERT_TRUE(false);
 	}
 	ASSERT_EQ(3, sscanf(n->g_nspid, "%d %d %d", &outer, &mid, &inner))
-	TH_LOG("grandchild's NSpid: \"%s\", expected three pids",
-	       n->g_nspid);
+	TH_LOG("grandchild's NSpid: \"%s\", expected three pids", n->g_nspid);
 	EXPECT_EQ(1, inner);
 	EXPECT_EQ(1, n->g_inner);
 	EXPECT_EQ(2, mid);
@@ -277,10 +283,12 @@ static void orphan_under_init(void *arg, int report)
 		;
 	if (ppid == -ENOSYS)
 		child_skip(report, "kernel lacks pidfd_open() (ENOSYS; "
-			   "Linux 5.3+)");
+				   "Linux 5.3+)");
 	if (ppid != 1)
-		child_fail(report, "the orphan's getppid() is %d after its "
-			   "parent exited, expected 1 (init)", ppid);
+		child_fail(report,
+			   "the orphan's getppid() is %d after its "
+			   "parent exited, expected 1 (init)",
+			   ppid);
 }
 
 TEST(orphan_is_reparented_to_the_namespace_init)
@@ -311,8 +319,10 @@ static void signals_from_inside(void *arg, int report)
 	if (m == 0) {
 		for (size_t i = 0; i < ARRAY_SIZE(inside_signals); i++)
 			if (kill(1, inside_signals[i]))
-				child_fail(report, "kill(1, %s) from inside: "
-					   "%s", strsignal(inside_signals[i]),
+				child_fail(report,
+					   "kill(1, %s) from inside: "
+					   "%s",
+					   strsignal(inside_signals[i]),
 					   strerror(errno));
 		_exit(write(done[1], "x", 1) == 1 ? 0 : 1);
 	}
@@ -340,7 +350,7 @@ TEST(init_ignores_unhandled_signals_from_inside_even_sigkill_and_sigstop)
 	pid = clone_child(CLONE_NEWPID);
 	if (pid < 0)
 		SKIP_IF_ENV_EXPLAINS(return, NS_CALL_CLONE, CLONE_NEWPID,
-				     errno);
+					   errno);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		close(fds[0]);
@@ -376,7 +386,7 @@ TEST(sigkill_from_the_parent_namespace_kills_init)
 	pid = holder_start(CLONE_NEWPID, &release);
 	if (pid < 0)
 		SKIP_IF_ENV_EXPLAINS(return, NS_CALL_CLONE3, CLONE_NEWPID,
-				     -pid);
+					   -pid);
 	ASSERT_LT(0, pid)
 	TH_LOG("clone3(CLONE_NEWPID): %s", strerror(-pid));
 	ASSERT_EQ(0, kill(pid, SIGKILL))
@@ -405,8 +415,10 @@ static void __attribute__((noreturn)) siginfo_init(int up, int report)
 	if (sigwaitinfo(&set, &si) != SIGUSR1)
 		child_fail(report, "sigwaitinfo: %s", strerror(errno));
 	if (si.si_pid != 0 || si.si_code != SI_USER)
-		child_fail(report, "SIGUSR1 from outside: si_pid %d, si_code "
-			   "%d; expected 0 and SI_USER", si.si_pid, si.si_code);
+		child_fail(report,
+			   "SIGUSR1 from outside: si_pid %d, si_code "
+			   "%d; expected 0 and SI_USER",
+			   si.si_pid, si.si_code);
 	m = fork_child();
 	if (m == 0)
 		_exit(kill(1, SIGUSR2) ? 1 : 0);
@@ -432,7 +444,7 @@ TEST(signal_from_outside_shows_si_pid_0_inside)
 	pid = clone_child(CLONE_NEWPID);
 	if (pid < 0)
 		SKIP_IF_ENV_EXPLAINS(return, NS_CALL_CLONE, CLONE_NEWPID,
-				     errno);
+					   errno);
 	ASSERT_EQ(0, child_pipes_keep(&c, pid, &up, &go, &report));
 	if (pid == 0)
 		siginfo_init(c.up[1], c.report[1]);

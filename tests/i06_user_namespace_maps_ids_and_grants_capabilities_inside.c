@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * I06 (isolation): a user namespace maps ids and grants capabilities over its own namespaces only.
+ * I06 (isolation): a user namespace maps ids and grants capabilities inside.
  * Rule: uid_map and gid_map take one write each (the next gives EPERM);
  *   the namespace's creator may write a map of its own single id, a process
  *   with CAP_SETUID (CAP_SETGID) in the parent namespace any of its ids;
@@ -252,13 +252,17 @@ static void map_other_id(void *arg, int report)
 	snprintf(text, sizeof(text), "0 %u 1", other);
 	ret = write_map(0, "uid_map", text);
 	if (ret != -EPERM)
-		child_fail(report, "the creator mapping uid %u, not its own: "
-			   "%d, expected EPERM", other, ret);
+		child_fail(report,
+			   "the creator mapping uid %u, not its own: "
+			   "%d, expected EPERM",
+			   other, ret);
 	snprintf(text, sizeof(text), "0 %u 2", id->uid);
 	ret = write_map(0, "uid_map", text);
 	if (ret != -EPERM)
-		child_fail(report, "the creator mapping two ids: %d, "
-			   "expected EPERM", ret);
+		child_fail(report,
+			   "the creator mapping two ids: %d, "
+			   "expected EPERM",
+			   ret);
 	snprintf(text, sizeof(text), "0 %u 1", id->uid);
 	ret = write_map(0, "uid_map", text);
 	if (ret)
@@ -311,8 +315,10 @@ static void gid_map_before_and_after_deny(void *arg, int report)
 	if (ret == -ENOENT)
 		child_skip(report, "no /proc/self/setgroups (Linux 3.19+)");
 	if (ret != -EPERM)
-		child_fail(report, "gid_map before setgroups deny: %d, "
-			   "expected EPERM", ret);
+		child_fail(report,
+			   "gid_map before setgroups deny: %d, "
+			   "expected EPERM",
+			   ret);
 	ret = write_map(0, "setgroups", "deny");
 	if (ret)
 		child_fail(report, "setgroups deny: %s", strerror(-ret));
@@ -354,7 +360,8 @@ static void ids_unmapped(void *arg, int report)
 		child_fail(report, "stat(/): %s", strerror(errno));
 	if (getuid() != ouid || getgid() != ogid || st.st_uid != ouid ||
 	    st.st_gid != ogid)
-		child_fail(report, "without maps: uid %d gid %d, / owned by "
+		child_fail(report,
+			   "without maps: uid %d gid %d, / owned by "
 			   "%d:%d; expected the overflow ids %ld:%ld",
 			   getuid(), getgid(), st.st_uid, st.st_gid, ouid,
 			   ogid);
@@ -470,14 +477,18 @@ static void caps_inside_not_over_parent(void *arg, int report)
 	child_unshare(report, CLONE_NEWUSER, "unshare(CLONE_NEWUSER)");
 	got = cap_eff();
 	if (got != want)
-		child_fail(report, "CapEff in the new namespace %#llx, "
-			   "expected every capability %#llx", got, want);
+		child_fail(report,
+			   "CapEff in the new namespace %#llx, "
+			   "expected every capability %#llx",
+			   got, want);
 	/* The same name: even a kernel bug would change nothing. */
 	if (uname(&u))
 		child_fail(report, "uname: %s", strerror(errno));
 	if (sethostname(u.nodename, strlen(u.nodename)) == 0 || errno != EPERM)
-		child_fail(report, "sethostname() on the parent's UTS "
-			   "namespace: %s, expected EPERM", strerror(errno));
+		child_fail(report,
+			   "sethostname() on the parent's UTS "
+			   "namespace: %s, expected EPERM",
+			   strerror(errno));
 }
 
 /*

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * I07 (isolation): a cgroup namespace shows cgroup paths relative to the creator's cgroup.
+ * I07 (isolation): cgroup paths show relative to the cgroup namespace root.
  * Rule: after unshare(CLONE_NEWCGROUP) /proc/self/cgroup shows the caller's
  *   cgroup as /, in every hierarchy; a process outside the namespace's root
  *   cgroup shows with a path that climbs out of it with /..; a cgroup2 file
@@ -135,8 +135,9 @@ FIXTURE_SETUP(cg)
 	if (mount("cgroup2", CG_VIEW, "cgroup2", 0, NULL) ||
 	    v2_path(0, own, sizeof(own)))
 		return;
-	snprintf(self->sub, sizeof(self->sub), CG_VIEW "%.3000s/" SUB_NAME "-%d",
-		 strcmp(own, "/") ? own : "", getpid());
+	snprintf(self->sub, sizeof(self->sub),
+		 CG_VIEW "%.3000s/" SUB_NAME "-%d", strcmp(own, "/") ? own : "",
+		 getpid());
 	self->made = mkdir(self->sub, 0755) == 0;
 }
 FIXTURE_TEARDOWN(cg)
@@ -167,8 +168,10 @@ static void own_cgroup_is_root(void *arg, int report)
 	enter(arg, 0, report);
 	first_non_root_line(line, sizeof(line));
 	if (line[0])
-		child_fail(report, "after unshare(CLONE_NEWCGROUP) "
-			   "/proc/self/cgroup has \"%s\", expected /", line);
+		child_fail(report,
+			   "after unshare(CLONE_NEWCGROUP) "
+			   "/proc/self/cgroup has \"%s\", expected /",
+			   line);
 }
 
 TEST_F(cg, unshare_shows_the_callers_cgroup_as_root)
@@ -192,9 +195,10 @@ static void outside_climbs_out(void *arg, int report)
 		child_fail(report, "reading /proc/%d/cgroup: %s", o->target,
 			   strerror(errno));
 	if (strcmp(got, o->want))
-		child_fail(report, "process %d, outside the namespace root, "
-			   "shows as \"%s\", expected \"%s\"", o->target, got,
-			   o->want);
+		child_fail(report,
+			   "process %d, outside the namespace root, "
+			   "shows as \"%s\", expected \"%s\"",
+			   o->target, got, o->want);
 }
 
 /*
@@ -218,13 +222,17 @@ TEST_F(cg, process_outside_the_namespace_root_shows_with_dotdot)
 	} else {
 		o.target = 1;
 		if (v2_path(1, other, sizeof(other)))
-			SKIP(return, "no cgroup can be made here and PID 1's "
-			     "cgroup is unreadable: %s", strerror(errno));
+			SKIP(return,
+				   "no cgroup can be made here and PID 1's "
+				   "cgroup is unreadable: %s",
+				   strerror(errno));
 		if (!strncmp(other, own, strlen(own)) &&
 		    (other[strlen(own)] == '/' || !other[strlen(own)] ||
 		     !strcmp(own, "/")))
-			SKIP(return, "no cgroup can be made here and PID 1 "
-			     "is in this cgroup or below (%.500s)", other);
+			SKIP(return,
+				   "no cgroup can be made here and PID 1 "
+				   "is in this cgroup or below (%.500s)",
+				   other);
 		relative_path(own, other, o.want, sizeof(o.want));
 	}
 	RUN_CHILD_OK(outside_climbs_out, &o);
@@ -251,9 +259,10 @@ static void mount_inside(void *arg, int report)
 	/* In a new cgroup of its own the caller is the only member. */
 	if (arg ? strcmp(procs, pid) :
 		  strncmp(procs, pid, strlen(pid)) && !strstr(procs, pid))
-		child_fail(report, "the mount's root cgroup.procs: \"%.200s\", "
-			   "expected %s the caller %d", procs,
-			   arg ? "only" : "to hold", getpid());
+		child_fail(report,
+			   "the mount's root cgroup.procs: \"%.200s\", "
+			   "expected %s the caller %d",
+			   procs, arg ? "only" : "to hold", getpid());
 }
 
 /*

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * I08 (isolation): a time namespace's offsets shift the monotonic and boot clocks everywhere they are read.
+ * I08 (isolation): time offsets shift the monotonic and boot clocks everywhere.
  * Rule: inside a time namespace CLOCK_MONOTONIC, _RAW and _COARSE read the
  *   monotonic offset more, CLOCK_BOOTTIME and _ALARM the boottime offset
  *   more, both through the vDSO and through the raw system call, and
@@ -12,10 +12,11 @@
  * Man: time_namespaces(7); clock_gettime(2); clock_nanosleep(2)
  *   (TIMER_ABSTIME); timerfd_create(2) (TFD_TIMER_ABSTIME); sysinfo(2);
  *   proc(5) (/proc/uptime); vdso(7).
- * Man-page errata: time_namespaces(7) lists the clocks as CLOCK_MONOTONIC
- *   and CLOCK_BOOTTIME "(and likewise the _COARSE, _RAW, _ALARM
- *   variants)"; it does not say that /proc/uptime and sysinfo() follow,
- *   nor that absolute deadlines are converted; both are proven here.
+ * Man-page errata: time_namespaces(7) names clock_nanosleep(2),
+ *   timerfd_settime(2) and /proc/uptime as affected but not sysinfo(2),
+ *   whose uptime is shifted as well (case
+ *   proc_uptime_and_sysinfo_uptime_are_shifted), nor in which time an
+ *   absolute deadline is read: in the namespace's (the deadline cases).
  * The article: silent (written before time namespaces, Linux 5.6).
  * Since: 5.6.
  * Exceptions: none needs host root; as nobody every case runs as root of a
@@ -73,20 +74,20 @@ static void read_three(clockid_t clk, struct readings *r)
  * Enter a new time namespace for children with @mono and @boot seconds of
  * offset, or SKIP.
  */
-#define ENTER_TIMENS(mono, boot)                                            \
-	do {                                                                \
-		char __text[128];                                           \
-		int __ret;                                                  \
-		REQUIRE_NS_TYPE(&ns_types[NS_time]);                        \
-		REQUIRE_NS_ADMIN();                                         \
-		UNSHARE_OR_SKIP(CLONE_NEWTIME);                             \
-		snprintf(__text, sizeof(__text),                            \
-			 "monotonic %lld 0\nboottime %lld 0\n",             \
-			 (long long)(mono), (long long)(boot));             \
-		__ret = write_file(OFFSETS_FILE, __text);                   \
-		ASSERT_EQ(0, __ret)                                         \
-		TH_LOG("write(%s, \"%s\"): %s", OFFSETS_FILE, __text,       \
-		       strerror(-__ret));                                   \
+#define ENTER_TIMENS(mono, boot)                                      \
+	do {                                                          \
+		char __text[128];                                     \
+		int __ret;                                            \
+		REQUIRE_NS_TYPE(&ns_types[NS_time]);                  \
+		REQUIRE_NS_ADMIN();                                   \
+		UNSHARE_OR_SKIP(CLONE_NEWTIME);                       \
+		snprintf(__text, sizeof(__text),                      \
+			 "monotonic %lld 0\nboottime %lld 0\n",       \
+			 (long long)(mono), (long long)(boot));       \
+		__ret = write_file(OFFSETS_FILE, __text);             \
+		ASSERT_EQ(0, __ret)                                   \
+		TH_LOG("write(%s, \"%s\"): %s", OFFSETS_FILE, __text, \
+		       strerror(-__ret));                             \
 	} while (0)
 
 /* The child's readings within the test's, shifted by @off seconds. */
@@ -122,7 +123,7 @@ FIXTURE_SETUP(clock)
 	if (variant->clk == CLOCK_BOOTTIME_ALARM &&
 	    syscall_ns(CLOCK_BOOTTIME_ALARM) == -EINVAL)
 		SKIP(return, "CLOCK_BOOTTIME_ALARM: EINVAL (no RTC device "
-		     "for alarm timers)");
+			     "for alarm timers)");
 }
 FIXTURE_TEARDOWN(clock)
 {
@@ -135,8 +136,10 @@ static void read_clock(void *arg, int report)
 
 	read_three(clk, r);
 	if (r->v1 < 0 || r->s < 0 || r->v2 < 0)
-		child_fail(report, "clock_gettime(%d): vDSO %lld, syscall "
-			   "%lld", clk, r->v1, r->s);
+		child_fail(report,
+			   "clock_gettime(%d): vDSO %lld, syscall "
+			   "%lld",
+			   clk, r->v1, r->s);
 }
 
 TEST_F(clock, offset_shifts_the_clock_through_vdso_and_syscall)
@@ -188,15 +191,15 @@ TEST(proc_uptime_and_sysinfo_uptime_are_shifted)
 	before = vdso_ns(CLOCK_BOOTTIME) / NSEC_PER_SEC;
 	RUN_CHILD_OK(read_uptimes, u);
 	after = vdso_ns(CLOCK_BOOTTIME) / NSEC_PER_SEC + 1;
-	EXPECT_TRUE(before + BOOT_OFF <= u->proc &&
-		    u->proc <= after + BOOT_OFF)
+	EXPECT_TRUE(before + BOOT_OFF <= u->proc && u->proc <= after + BOOT_OFF)
 	TH_LOG("/proc/uptime inside %.2f s; the test's boot time %lld..%lld "
-	       "s, expected plus %lld s", u->proc, before, after, BOOT_OFF);
+	       "s, expected plus %lld s",
+	       u->proc, before, after, BOOT_OFF);
 	EXPECT_TRUE(before + BOOT_OFF <= u->sysinfo &&
 		    u->sysinfo <= after + BOOT_OFF)
 	TH_LOG("sysinfo() uptime inside %ld s; the test's boot time "
-	       "%lld..%lld s, expected plus %lld s", u->sysinfo, before, after,
-	       BOOT_OFF);
+	       "%lld..%lld s, expected plus %lld s",
+	       u->sysinfo, before, after, BOOT_OFF);
 	munmap(u, sizeof(*u));
 }
 
@@ -220,13 +223,13 @@ FIXTURE_TEARDOWN(deadline)
  * Offsets of minus half of each clock's reading: the namespace's clocks
  * stay positive and an unconverted deadline would lie in the past.
  */
-#define ENTER_TIMENS_BACKWARDS()                                          \
-	do {                                                              \
+#define ENTER_TIMENS_BACKWARDS()                                             \
+	do {                                                                 \
 		long long __m = vdso_ns(CLOCK_MONOTONIC) / NSEC_PER_SEC / 2; \
 		long long __b = vdso_ns(CLOCK_BOOTTIME) / NSEC_PER_SEC / 2;  \
-		if (__m < 1)                                              \
-			SKIP(return, "the clocks read under 2 s");        \
-		ENTER_TIMENS(-__m, -__b);                                 \
+		if (__m < 1)                                                 \
+			SKIP(return, "the clocks read under 2 s");           \
+		ENTER_TIMENS(-__m, -__b);                                    \
 	} while (0)
 
 struct wait_arg {
@@ -268,7 +271,8 @@ static void wait_for_deadline(void *arg, int report)
 	if (clock_gettime(w->clk, &end))
 		child_fail(report, "clock_gettime: %s", strerror(errno));
 	if (ts_ns(&end) < deadline)
-		child_fail(report, "woke at %lld ns, %lld ns before the "
+		child_fail(report,
+			   "woke at %lld ns, %lld ns before the "
 			   "deadline %lld: the deadline was not converted",
 			   ts_ns(&end), deadline - ts_ns(&end), deadline);
 }

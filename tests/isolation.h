@@ -125,16 +125,16 @@ static inline int run_child(child_fn fn, void *arg, struct child_result *r)
  * explains or a reason to skip, else the child must have exited 0.
  */
 #define CHILD_RESULT_OK(r) CHILD_RESULT_OK_OR(return, r)
-#define CHILD_RESULT_OK_OR(statement, r)                                   \
-	do {                                                               \
-		int __call, __flag, __err;                                 \
-		if (sscanf((r)->msg, "refused %d %d %d", &__call, &__flag, \
-			   &__err) == 3)                                   \
-			SKIP_IF_ENV_EXPLAINS(statement, __call, __flag,    \
-					     __err);                       \
-		if (!strncmp((r)->msg, "skip: ", 6))                       \
-			SKIP(statement, "%s", (r)->msg + 6);               \
-		ASSERT_EQ(0, (r)->status)                                  \
+#define CHILD_RESULT_OK_OR(statement, r)                                     \
+	do {                                                                 \
+		int __call, __flag, __err;                                   \
+		if (sscanf((r)->msg, "refused %d %d %d", &__call, &__flag,   \
+			   &__err) == 3)                                     \
+			SKIP_IF_ENV_EXPLAINS(statement, __call, __flag,      \
+					     __err);                         \
+		if (!strncmp((r)->msg, "skip: ", 6))                         \
+			SKIP(statement, "%s", (r)->msg + 6);                 \
+		ASSERT_EQ(0, (r)->status)                                    \
 		TH_LOG("child: %s", (r)->msg[0] ? (r)->msg : "(no report)"); \
 	} while (0)
 
@@ -145,7 +145,7 @@ static inline int run_child(child_fn fn, void *arg, struct child_result *r)
 		int __ret = run_clone_child(flags, fn, arg, &__r);         \
 		if (__ret)                                                 \
 			SKIP_IF_ENV_EXPLAINS(return, NS_CALL_CLONE, flags, \
-					     -__ret);                      \
+						   -__ret);                \
 		ASSERT_EQ(0, __ret)                                        \
 		TH_LOG("clone(%s): %s", #flags, strerror(-__ret));         \
 		CHILD_RESULT_OK(&__r);                                     \
@@ -153,17 +153,17 @@ static inline int run_child(child_fn fn, void *arg, struct child_result *r)
 #define RUN_CHILD_OK(fn, arg) RUN_CLONE_CHILD_OK(0, fn, arg)
 
 /* unshare(@flags) in the test's own process: SKIP when explained. */
-#define UNSHARE_OR_SKIP(flags)                                            \
-	do {                                                              \
-		int __r = unshare_checked(flags);                         \
-		if (__r && __r != -ENOTRECOVERABLE)                       \
+#define UNSHARE_OR_SKIP(flags)                                               \
+	do {                                                                 \
+		int __r = unshare_checked(flags);                            \
+		if (__r && __r != -ENOTRECOVERABLE)                          \
 			SKIP_IF_ENV_EXPLAINS(return, NS_CALL_UNSHARE, flags, \
-					     -__r);                       \
-		ASSERT_EQ(0, __r)                                         \
-		TH_LOG("unshare(%s): %s", #flags,                         \
-		       __r == -ENOTRECOVERABLE ?                          \
-			       "returned 0, no namespace changed" :       \
-			       strerror(-__r));                           \
+						   -__r);                    \
+		ASSERT_EQ(0, __r)                                            \
+		TH_LOG("unshare(%s): %s", #flags,                            \
+		       __r == -ENOTRECOVERABLE ?                             \
+			       "returned 0, no namespace changed" :          \
+			       strerror(-__r));                              \
 	} while (0)
 
 /*
