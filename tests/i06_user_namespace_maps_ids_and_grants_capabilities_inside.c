@@ -528,16 +528,7 @@ FIXTURE_TEARDOWN(exec)
 
 static void exec_self(void *arg, int report)
 {
-	int fd = *(int *)arg;
-	char env[64];
-	char *argv[] = { "i06-caps", NULL };
-	char *envp[] = { env, NULL };
-
-	snprintf(env, sizeof(env), CAPS_FD_ENV "=%d", fd);
-	if (fcntl(fd, F_SETFD, 0))
-		child_fail(report, "fcntl: %s", strerror(errno));
-	execve("/proc/self/exe", argv, envp);
-	child_fail(report, "execve(/proc/self/exe): %s", strerror(errno));
+	child_exec_self(report, CAPS_FD_ENV, *(int *)arg);
 }
 
 /* The parent maps the child's uid to 0 or 5 inside; the child execs. */

@@ -320,16 +320,7 @@ static void __attribute__((constructor(101))) report_after_exec(void)
 
 static void exec_self(void *arg, int report)
 {
-	int fd = *(int *)arg;
-	char env[64];
-	char *argv[] = { "i08-clocks", NULL };
-	char *envp[] = { env, NULL };
-
-	snprintf(env, sizeof(env), EXEC_FD_ENV "=%d", fd);
-	if (fcntl(fd, F_SETFD, 0))
-		child_fail(report, "fcntl: %s", strerror(errno));
-	execve("/proc/self/exe", argv, envp);
-	child_fail(report, "execve(/proc/self/exe): %s", strerror(errno));
+	child_exec_self(report, EXEC_FD_ENV, *(int *)arg);
 }
 
 TEST(namespace_and_offsets_survive_execve)
