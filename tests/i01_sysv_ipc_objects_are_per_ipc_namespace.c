@@ -12,13 +12,15 @@
  *   ENOENT); shmctl(2), msgctl(2), semctl(2) (ERRORS: EINVAL, EIDRM);
  *   proc(5) (/proc/sysvipc, /proc/sys/kernel/shmmax, msgmax, sem).
  * Man-page errata: ipc_namespaces(7) lists the /proc/sys/kernel IPC limits
- *   as per namespace but not that a new namespace gets the built-in defaults
- *   (not its creator's values), nor that root of a user namespace may write
- *   them only since 5.19 (this test proves the defaults: the case
- *   ipc_limits_are_per_namespace_and_start_at_defaults).
+ *   as per namespace but not that a new namespace gets the built-in defaults,
+ *   not its creator's values (case
+ *   ipc_limits_are_per_namespace_and_start_at_defaults), nor that only newer
+ *   kernels let root of the namespace's user namespace write them (older
+ *   ones: root of the initial one only; that case SKIPs there).
  * The article: silent (it names CLONE_NEWIPC as one of the flags only).
- * Since: 2.6.19 (IPC namespaces); 5.19 (IPC limits writable by the root of
- *   the namespace's user namespace).
+ * Since: 2.6.19 (IPC namespaces); the limits writable by root of the owning
+ *   user namespace since the IPC sysctls moved into the namespace (Alexey
+ *   Gladkov's series, 2022; the matrix shows which kernels).
  * Exceptions: none needs host root; as nobody every case runs as root of a
  *   new user namespace.  Left out: that the objects are destroyed with the
  *   namespace (after its last reference nothing can look inside it; the
@@ -480,7 +482,7 @@ TEST(ipc_limits_are_per_namespace_and_start_at_defaults)
 		if ((ret == -EACCES || ret == -EPERM) && !have_host_root())
 			SKIP(return,
 				   "writing %s as root of a user namespace: "
-				   "%s (Linux 5.19+ allows it)",
+				   "%s (this kernel lets only host root write it)",
 				   path, strerror(-ret));
 		ASSERT_EQ(0, ret)
 		TH_LOG("write(%s, \"%s\"): %s", path, ipc_limits[i].value,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * I03 (isolation): mounts belong to one mount namespace, shared as propagation says.
+ * I03 (isolation): mounts are per namespace, shared only as propagation says.
  * Rule: a new mount namespace starts with a copy of its creator's mounts
  *   (every mount point it sees, under new mount ids); afterwards a mount or unmount on a
  *   private mount stays on its side, on a shared mount it propagates both

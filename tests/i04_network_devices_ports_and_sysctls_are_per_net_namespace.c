@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * I04 (isolation): devices, ports, socket names and sysctls belong to one network namespace.
+ * I04 (isolation): each network namespace has its own devices, ports, sysctls.
  * Rule: a new network namespace has one device, lo, and it is down;
  *   /proc/self/net/dev and a sysfs mounted from inside list only that;
  *   its net sysctls are its own (a change in one namespace is not seen in a
@@ -18,6 +18,9 @@
  *   namespace's (net.core.devconf_inherit_init_net 0 or 1), not of the
  *   creator's and not the built-in default; somaxconn is the built-in
  *   default (case sysctls_are_per_namespace_and_not_copied_from_the_creator).
+ *   Found on Debian's 6.1 (differs from 6.12): in a network namespace owned
+ *   by a user namespace other than the initial one, net.core.somaxconn is
+ *   not there at all (ENOENT); the case then compares ip_forward only.
  * The article: silent (CLONE_NEWNET appears as a flag name only).
  * Since: 2.6.24 (network namespaces), 2.6.29 (complete); abstract unix names
  *   per namespace since 2.6.25; IFLA_NET_NS_FD since 3.0.
@@ -330,6 +333,9 @@ static void read_sysctls_in_new_ns(void *arg, int report)
 	child_unshare(report, CLONE_NEWNET, "unshare(CLONE_NEWNET)");
 	fwd = read_long(IP_FORWARD);
 	som = read_long(SOMAXCONN_FILE);
+	/* Hidden in both or in neither (see the test). */
+	if (want->somaxconn == -ENOENT && som == -ENOENT)
+		som = want->somaxconn;
 	if (fwd != want->ip_forward || som != want->somaxconn)
 		child_fail(report,
 			   "in a new namespace ip_forward %ld "
@@ -370,11 +376,19 @@ TEST(sysctls_are_per_namespace_and_not_copied_from_the_creator)
 	fresh.ip_forward = read_long(IP_FORWARD);
 	fresh.somaxconn = read_long(SOMAXCONN_FILE);
 	ASSERT_LE(0, fresh.ip_forward);
-	ASSERT_LT(0, fresh.somaxconn);
+	/*
+	 * On 6.1 (not 6.12) the kernel hides net.core.somaxconn in a network
+	 * namespace owned by a user namespace other than the initial one
+	 * (ENOENT): then only ip_forward is compared.
+	 */
+	if (fresh.somaxconn != -ENOENT || have_host_root())
+		ASSERT_LT(0, fresh.somaxconn);
 	write_sysctl(_metadata, IP_FORWARD, !fresh.ip_forward, &skip);
 	if (skip)
 		return;
-	write_sysctl(_metadata, SOMAXCONN_FILE, fresh.somaxconn - 1, &skip);
+	if (fresh.somaxconn > 0)
+		write_sysctl(_metadata, SOMAXCONN_FILE, fresh.somaxconn - 1,
+			     &skip);
 	if (skip)
 		return;
 	inherit = read_long("/proc/sys/net/core/devconf_inherit_init_net");

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * I05 (isolation): a pid namespace numbers its members from 1 and hides the processes outside.
+ * I05 (isolation): a pid namespace counts from 1 and hides the outside.
  * Rule: the first process of a new pid namespace is PID 1 and its getppid()
  *   is 0; processes outside are not there for it (kill() gives ESRCH, and a
  *   /proc mounted inside lists the members only), while the parent's

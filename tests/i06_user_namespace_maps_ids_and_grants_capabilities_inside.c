@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * I06 (isolation): a user namespace maps ids and grants capabilities over its own namespaces only.
+ * I06 (isolation): a user namespace maps ids and grants capabilities inside.
  * Rule: uid_map and gid_map take one write each (the next gives EPERM);
  *   the namespace's creator may write a map of its own single id, a process
  *   with CAP_SETUID (CAP_SETGID) in the parent namespace any of its ids;
@@ -528,16 +528,7 @@ FIXTURE_TEARDOWN(exec)
 
 static void exec_self(void *arg, int report)
 {
-	int fd = *(int *)arg;
-	char env[64];
-	char *argv[] = { "i06-caps", NULL };
-	char *envp[] = { env, NULL };
-
-	snprintf(env, sizeof(env), CAPS_FD_ENV "=%d", fd);
-	if (fcntl(fd, F_SETFD, 0))
-		child_fail(report, "fcntl: %s", strerror(errno));
-	execve("/proc/self/exe", argv, envp);
-	child_fail(report, "execve(/proc/self/exe): %s", strerror(errno));
+	child_exec_self(report, CAPS_FD_ENV, *(int *)arg);
 }
 
 /* The parent maps the child's uid to 0 or 5 inside; the child execs. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * I07 (isolation): a cgroup namespace shows cgroup paths relative to the creator's cgroup.
+ * I07 (isolation): cgroup paths show relative to the cgroup namespace root.
  * Rule: after unshare(CLONE_NEWCGROUP) /proc/self/cgroup shows the caller's
  *   cgroup as /, in every hierarchy; a process outside the namespace's root
  *   cgroup shows with a path that climbs out of it with /..; a cgroup2 file
@@ -146,6 +146,23 @@ FIXTURE_TEARDOWN(cg)
 		rmdir(self->sub);
 }
 
+/*
+ * RUN_CHILD_OK, with the new cgroup removed before anything is asserted:
+ * the harness runs no teardown after a failed ASSERT.
+ */
+#define RUN_CHILD_THEN_REMOVE_CGROUP(fn, arg)                        \
+	do {                                                         \
+		struct child_result __r = { .status = -1 };          \
+		int __ret = run_child(fn, arg, &__r);                \
+		if (self->made && rmdir(self->sub) == 0)             \
+			self->made = false;                          \
+		ASSERT_EQ(0, __ret)                                  \
+		TH_LOG("fork: %s", strerror(-__ret));                \
+		CHILD_RESULT_OK(&__r);                               \
+		EXPECT_FALSE(self->made)                             \
+		TH_LOG("rmdir(%s): %s", self->sub, strerror(errno)); \
+	} while (0)
+
 /* In a child: move into @sub (when made), then unshare CLONE_NEWCGROUP. */
 static void enter(const char *sub, int flags, int report)
 {
@@ -176,7 +193,8 @@ static void own_cgroup_is_root(void *arg, int report)
 
 TEST_F(cg, unshare_shows_the_callers_cgroup_as_root)
 {
-	RUN_CHILD_OK(own_cgroup_is_root, self->made ? self->sub : NULL);
+	RUN_CHILD_THEN_REMOVE_CGROUP(own_cgroup_is_root,
+				     self->made ? self->sub : NULL);
 }
 
 struct outside {
@@ -235,7 +253,7 @@ TEST_F(cg, process_outside_the_namespace_root_shows_with_dotdot)
 				   other);
 		relative_path(own, other, o.want, sizeof(o.want));
 	}
-	RUN_CHILD_OK(outside_climbs_out, &o);
+	RUN_CHILD_THEN_REMOVE_CGROUP(outside_climbs_out, &o);
 }
 
 static void mount_inside(void *arg, int report)
@@ -276,7 +294,8 @@ TEST_F(cg, cgroup2_mounted_inside_has_the_namespace_root_as_root)
 
 	if (v2_path(0, own, sizeof(own)) == -ENOENT)
 		SKIP(return, "no cgroup2 hierarchy (a cgroup v1 only host)");
-	RUN_CHILD_OK(mount_inside, self->made ? self->sub : NULL);
+	RUN_CHILD_THEN_REMOVE_CGROUP(mount_inside,
+				     self->made ? self->sub : NULL);
 }
 
 TEST_HARNESS_MAIN

@@ -135,6 +135,25 @@ static inline int run_child(child_fn fn, void *arg, struct child_result *r)
 	} while (0)
 #define RUN_CHILD_OK(fn, arg) RUN_CLONE_CHILD_OK(0, fn, arg)
 
+/*
+ * In a child: execve() the test program itself with only @env=@fd in its
+ * environment and @fd inherited; a constructor of the program, seeing
+ * @env, reports on @fd and exits before the harness starts.
+ */
+static inline void __attribute__((noreturn))
+child_exec_self(int report_fd, const char *env, int fd)
+{
+	char var[64];
+	char *argv[] = { "nsapi-exec-self", NULL };
+	char *envp[] = { var, NULL };
+
+	snprintf(var, sizeof(var), "%s=%d", env, fd);
+	if (fcntl(fd, F_SETFD, 0))
+		child_fail(report_fd, "fcntl: %s", strerror(errno));
+	execve("/proc/self/exe", argv, envp);
+	child_fail(report_fd, "execve(/proc/self/exe): %s", strerror(errno));
+}
+
 /* unshare(@flags) in the test's own process: SKIP when explained. */
 #define UNSHARE_OR_SKIP(flags)                                               \
 	do {                                                                 \
