@@ -3,8 +3,9 @@
 #
 #   check-matrix.sh smoke   one Debian kernel (cached, or fetched first and
 #                           not timed), the suite and the quick bench in the
-#                           guest: its KTAP says ok, the JSON came back, and
-#                           the run takes at most 90 s
+#                           guest: its KTAP says ok and the JSON came back
+#                           (its time is printed, not judged: no check
+#                           asserts a duration)
 #   check-matrix.sh crash   a truncated image and a command line that makes
 #                           the kernel panic are both "not ok N ... # CRASH"
 #                           within the timeout, and the matrix goes on to the
@@ -65,7 +66,6 @@ smoke)
 		fail "carriage returns in the results: a serial port was not raw"
 	fi
 	[ -s "$out/matrix.md" ] || fail "no matrix.md"
-	[ $took -le 90 ] || fail "the smoke run took $took s (at most 90 s)"
 	echo "  MATRIX  smoke: $run ok in $took s"
 	;;
 crash)
