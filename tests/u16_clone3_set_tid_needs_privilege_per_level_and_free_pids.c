@@ -106,7 +106,8 @@ FIXTURE_TEARDOWN(set_tid)
 {
 }
 
-#define SETUP_RC 100 /* + errno of a setup step the environment may refuse */
+/* + errno of a setup step the environment may refuse; below 128 (signals) */
+#define SETUP_RC 20
 #define NO_SET_TID_RC 200 /* + ENOSYS or E2BIG from clone3() */
 
 /* Keep only @keep (a capability number, or -1 for none). */
