@@ -127,6 +127,12 @@ static int mnt_holder_start(struct mnt_holder *h, bool with_tmpfs)
 		else
 			h->id = mnt_id_of(h->fd);
 	}
+	if (err) {
+		/* No holder: reap the child, which left or is let go. */
+		close(h->release);
+		wait_child(h->pid);
+		h->pid = -1;
+	}
 	return -err;
 }
 
@@ -272,8 +278,8 @@ TEST(next_and_prev_walk_every_mount_namespace_in_id_order_for_host_root)
  * is owned by B, and the walk ends with ENOENT (none left that it may
  * see) or, on kernels that stop at the first one it may not see, EPERM;
  * a kernel that ends with ENOENT both ways has skipped the others and
- * must have met the grandchild's.  Exits 0, 100 + errno of unshare(), or
- * 1 after a report.
+ * must have met the grandchild's.  Exits 0, or 1 after a report (a
+ * refused unshare() reported by child_refused()).
  */
 static void __attribute__((noreturn)) walker_run(int report)
 {
@@ -283,12 +289,15 @@ static void __attribute__((noreturn)) walker_run(int report)
 	long n = 0;
 
 	if (sys_unshare(CLONE_NEWUSER))
-		_exit(100 + errno);
-	if (mnt_holder_start(&m1, false))
-		child_fail(report, "first mount namespace in B: %s",
-			   strerror(errno));
+		child_refused(report, NS_CALL_UNSHARE, CLONE_NEWUSER, errno);
+	up_err = mnt_holder_start(&m1, false);
+	if (up_err < 0 && -up_err < 1000)
+		child_refused(report, NS_CALL_UNSHARE, CLONE_NEWNS, -up_err);
+	if (up_err)
+		child_fail(report, "first mount namespace in B: %s (%d)",
+			   strerror(-up_err % 1000), -up_err);
 	if (sys_unshare(CLONE_NEWNS))
-		_exit(100 + errno);
+		child_refused(report, NS_CALL_UNSHARE, CLONE_NEWNS, errno);
 	fd = ns_open(0, "mnt");
 	if (fd < 0)
 		child_fail(report, "open(/proc/self/ns/mnt): %s",
@@ -337,12 +346,8 @@ TEST(next_and_prev_return_only_mount_namespaces_the_caller_may_see)
 	status = wait_child(pid);
 	child_report(report[0], msg, sizeof(msg));
 	close(report[0]);
-	if (status > 100) {
-		SKIP_IF_ENV_EXPLAINS(return, NS_CALL_UNSHARE, CLONE_NEWUSER,
-					   status - 100);
-		snprintf(msg, sizeof(msg), "unshare(): %s",
-			 strerror(status - 100));
-	}
+	if (status)
+		SKIP_IF_CHILD_EXPLAINED(return, msg);
 	EXPECT_EQ(0, status)
 	TH_LOG("%s", msg[0] ? msg : "walker reported nothing");
 }
