@@ -60,15 +60,12 @@ static pid_t holder_in(uint64_t flags, int *release, int *flag)
 		if (!err && (flags & ~CLONE_NEWUSER) &&
 		    sys_unshare(flags & ~CLONE_NEWUSER))
 			err = errno;
-		if (write(up[1], &err, sizeof(err)) != sizeof(err) || err)
-			_exit(1);
-		sync_wait(rel[0]);
-		_exit(0);
+		child_hold(up[1], err, rel[0]);
 	}
 	close(up[1]);
 	close(rel[0]);
-	if (pid > 0 && read(up[0], &err, sizeof(err)) != sizeof(err))
-		err = ECHILD;
+	if (pid > 0)
+		err = held_errno(up[0]);
 	close(up[0]);
 	if (pid < 0 || err) {
 		close(rel[1]);

@@ -109,16 +109,12 @@ static int mnt_holder_start(struct mnt_holder *h, bool with_tmpfs)
 			err = errno + 1000;
 		else if (with_tmpfs && mount("nsapi", "/tmp", "tmpfs", 0, NULL))
 			err = errno + 2000;
-		if (write(up[1], &err, sizeof(err)) != sizeof(err) || err)
-			_exit(1);
-		sync_wait(rel[0]);
-		_exit(0);
+		child_hold(up[1], err, rel[0]);
 	}
 	close(up[1]);
 	close(rel[0]);
 	h->release = rel[1];
-	if (read(up[0], &err, sizeof(err)) != sizeof(err))
-		err = ECHILD;
+	err = held_errno(up[0]);
 	close(up[0]);
 	if (!err) {
 		h->fd = ns_open(h->pid, "mnt");
