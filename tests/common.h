@@ -1026,6 +1026,28 @@ static inline void child_report(int report_fd, char *buf, size_t len)
 /* --- holders ----------------------------------------------------------- */
 
 /*
+ * In a child that holds namespaces it made itself: send @err (0: set up)
+ * on @up_fd, then exit 1 on error, else stay until @release_fd is closed
+ * and exit 0.  The parent reads the errno with held_errno().
+ */
+static inline void __attribute__((noreturn))
+child_hold(int up_fd, int err, int release_fd)
+{
+	if (write(up_fd, &err, sizeof(err)) != sizeof(err) || err)
+		_exit(1);
+	sync_wait(release_fd);
+	_exit(0);
+}
+
+/* What child_hold() sent: 0, its errno, or ECHILD when it sent nothing. */
+static inline int held_errno(int up_fd)
+{
+	int err;
+
+	return read(up_fd, &err, sizeof(err)) == sizeof(err) ? err : ECHILD;
+}
+
+/*
  * A holder is a child made by clone3(@flags) that stays in its new
  * namespaces until its release pipe closes: the caller gets its pid and the
  * pipe's write end (*release_fd, O_CLOEXEC).  Returns the pid, or -errno
@@ -1061,7 +1083,8 @@ static inline pid_t holder_start(uint64_t flags, int *release_fd)
  * 0 when they passed: SKIP when the environment explains that errno of
  * @call for @flag, else the test fails with the child's report.
  */
-#define CHILD_ENV_RC 100
+/* 20 + errno stays below 128, where wait_child() reports signals. */
+#define CHILD_ENV_RC 20
 #define EXPECT_CHILD_PASSED(status, msg, call, flag)                           \
 	do {                                                                   \
 		int __st = (status);                                           \

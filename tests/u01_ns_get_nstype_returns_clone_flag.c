@@ -99,19 +99,14 @@ TEST_F(nstype, new_namespace_answers_its_clone_flag)
 			      errno :
 			      0;
 		/* time_for_children of an unshared task is the new one. */
-		if (write(ready[1], &err, sizeof(err)) != sizeof(err) || err)
-			_exit(2);
-		/* Released by end of file on done[0]. */
-		sync_wait(done[0]);
-		_exit(0);
+		child_hold(ready[1], err, done[0]);
 	}
 	close(ready[1]);
 	close(done[0]);
-	ASSERT_EQ(sizeof(err), read(ready[0], &err, sizeof(err)))
-	TH_LOG("%s: the child did not report", t->name);
+	err = held_errno(ready[0]);
 	if (err) {
 		close(done[1]);
-		EXPECT_EQ(2, wait_child(pid));
+		EXPECT_EQ(1, wait_child(pid));
 		SKIP_IF_ENV_EXPLAINS(return, NS_CALL_UNSHARE, t->flag, err);
 	}
 	ASSERT_EQ(0, err)

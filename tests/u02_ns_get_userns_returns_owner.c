@@ -61,16 +61,12 @@ static int hold_in_new_userns(const struct ns_type *t, struct holder *h)
 		close(release[1]);
 		if (t->flag == CLONE_NEWTIME && sys_unshare(CLONE_NEWTIME))
 			err = errno;
-		if (write(ready[1], &err, sizeof(err)) != sizeof(err) || err)
-			_exit(1);
-		sync_wait(release[0]);
-		_exit(0);
+		child_hold(ready[1], err, release[0]);
 	}
 	close(ready[1]);
 	close(release[0]);
 	h->release_fd = release[1];
-	if (read(ready[0], &err, sizeof(err)) != sizeof(err))
-		err = ECHILD;
+	err = held_errno(ready[0]);
 	close(ready[0]);
 	if (err) {
 		/* It could not make its namespaces: reap it, report why. */

@@ -100,17 +100,13 @@ static int start_holder(struct ns_holder *c, int flag)
 
 		close(ready[0]);
 		close(go[1]);
-		if (write(ready[1], &err, sizeof(err)) != sizeof(err) || err)
-			_exit(1);
-		sync_wait(go[0]);
-		_exit(0);
+		child_hold(ready[1], err, go[0]);
 	}
 	close(ready[1]);
 	close(go[0]);
 	c->pid = pid;
 	c->go = go[1];
-	if (read(ready[0], &err, sizeof(err)) != sizeof(err))
-		err = ECHILD;
+	err = held_errno(ready[0]);
 	close(ready[0]);
 	if (err) {
 		stop_holder(c);

@@ -270,9 +270,12 @@ static void __attribute__((noreturn)) walker_run(int report)
 
 	if (sys_unshare(CLONE_NEWUSER))
 		_exit(CHILD_ENV_RC + errno);
-	if (mnt_holder_start(&m1, false))
+	up_err = mnt_holder_start(&m1, false);
+	if (up_err && m1.failed_flag)
+		_exit(CHILD_ENV_RC + -up_err);
+	if (up_err)
 		child_fail(report, "first mount namespace in B: %s",
-			   strerror(errno));
+			   strerror(-up_err));
 	if (sys_unshare(CLONE_NEWNS))
 		_exit(CHILD_ENV_RC + errno);
 	fd = ns_open(0, "mnt");
@@ -323,7 +326,8 @@ TEST(next_and_prev_return_only_mount_namespaces_the_caller_may_see)
 	status = wait_child(pid);
 	child_report(report[0], msg, sizeof(msg));
 	close(report[0]);
-	EXPECT_CHILD_PASSED(status, msg, NS_CALL_UNSHARE, CLONE_NEWUSER);
+	EXPECT_CHILD_PASSED(status, msg, NS_CALL_UNSHARE,
+			    CLONE_NEWUSER | CLONE_NEWNS);
 }
 
 #define MAX_MOUNTS 4096

@@ -137,8 +137,8 @@ TEST_F(nsfs_open, handle_outside_callers_userns_is_estale)
 	/* New namespaces of this type, owned by a new user namespace. */
 	holder = holder_start(CLONE_NEWUSER | t->flag, &release);
 	if (holder < 0)
-		SKIP_IF_ENV_EXPLAINS(return, NS_CALL_CLONE3, CLONE_NEWUSER,
-					   -holder);
+		SKIP_IF_ENV_EXPLAINS(return, NS_CALL_CLONE3,
+					   CLONE_NEWUSER | t->flag, -holder);
 	ASSERT_LT(0, holder)
 	TH_LOG("clone3(CLONE_NEWUSER | %s): %s", t->flag_name,
 	       strerror(-holder));
