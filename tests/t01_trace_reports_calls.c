@@ -109,7 +109,7 @@ static int tracer_start(struct tracer *t, const char *path,
 			const char *const *opts, int *ready_fd, bool as_nobody)
 {
 	const char *argv[MAX_OPTS + 7] = { path, "--json" };
-	int out[2], err[2], ready[2], ret, n = 2;
+	int out[2], err[2], ready[2], ret, exe, n = 2;
 
 	for (; *opts && n < MAX_OPTS + 2; opts++)
 		argv[n++] = *opts;
@@ -128,11 +128,19 @@ static int tracer_start(struct tracer *t, const char *path,
 		if (dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0 ||
 		    dup2(ready[1], 3) < 0)
 			_exit(1);
+		/*
+		 * Opened before the drop: uid 65534 may not reach the
+		 * checkout (a clone in /root, mode 0700), only the file.
+		 */
+		exe = open(path, O_PATH | O_CLOEXEC);
 		if (as_nobody && (ret = drop_to_nobody())) {
 			dprintf(2, "dropping to uid 65534: %s\n",
 				strerror(-ret));
 			_exit(1);
 		}
+		if (exe >= 0)
+			syscall(SYS_execveat, exe, "", argv, environ,
+				AT_EMPTY_PATH);
 		execv(path, (char *const *)argv);
 		dprintf(2, "exec %s: %s\n", path, strerror(errno));
 		_exit(127);
