@@ -546,16 +546,10 @@ static inline bool ns_owned_by_callers_userns(int fd)
 
 /* --- privilege --------------------------------------------------------- */
 
+/* Whether @cap is effective in the caller's user namespace. */
 static inline bool have_cap(int cap)
 {
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[2] = {};
-
-	if (syscall(SYS_capget, &hdr, data))
-		return false;
-	return data[cap / 32].effective & (1U << (cap % 32));
+	return ns_env_have_cap(cap);
 }
 
 /*
