@@ -192,18 +192,29 @@ env_chroot() {
 	rm -rf "$root" "$out/chroot.cpio.gz"
 }
 
+# The environments built on a user namespace of our own cannot be built
+# where the kernel refuses one (a chroot): skipped, with the reason, instead
+# of waiting forever for a child that never started.
+skipped=0
+userns_refused=$(unshare --user true 2>&1) && userns_refused=
+needs_userns() { # NAME
+	[ -n "$userns_refused" ] || return 1
+	printf 'skip %-24s %s\n' "$1" "cannot be built here: unshare --user: ${userns_refused##*: }"
+	skipped=$((skipped + 1))
+}
+
 start=$(date +%s)
 envs=("$@")
 [ ${#envs[@]} -gt 0 ] || envs=(host seccomp max rootless rootless-range three chroot)
 for e in "${envs[@]}"; do
 	case $e in
-	host | seccomp | max | rootless | three | chroot) "env_$e" ;;
-	rootless-range) env_rootless_range ;;
+	max | rootless | rootless-range) needs_userns "$e" || "env_${e/-/_}" ;;
+	host | seccomp | three | chroot) "env_$e" ;;
 	*)
 		echo "check-environments: unknown environment '$e'" >&2
 		exit 2
 		;;
 	esac
 done
-echo "environments: $passed passed, $failed failed, $(($(date +%s) - start)) s"
+echo "environments: $passed passed, $failed failed, $skipped skipped, $(($(date +%s) - start)) s"
 [ "$failed" -eq 0 ]
