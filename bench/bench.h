@@ -137,6 +137,8 @@ uint64_t bench_calibrate_clock(void);
 /* The comm of b's worker during its timed calls (nsapi trace's key). */
 #define BENCH_TIMED_COMM_PREFIX "nsb-"
 void bench_timed_comm(const struct bench *b, char comm[16]);
+/* The path of program @name beside this executable; access(X_OK) or -1. */
+int bench_sibling_path(const char *name, char *buf, size_t len);
 /*
  * One repetition of b in a fresh worker, appended to r (rep 0 resets r).
  * Repetitions of all benchmarks are interleaved by the caller, so that each

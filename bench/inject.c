@@ -54,18 +54,7 @@ void inject_parse(const char *arg, char *syscall, size_t len, double *ns)
 
 static int loader_path(char *buf, size_t len)
 {
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
-
-	if (n < 0)
-		return -1;
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	if (slash)
-		*slash = '\0';
-	snprintf(buf, len, "%s/nsapi-inject", self);
-	return access(buf, X_OK);
+	return bench_sibling_path("nsapi-inject", buf, len);
 }
 
 static void exec_loader(const char *path, const char *syscall, int in_r,

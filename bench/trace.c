@@ -42,7 +42,11 @@ struct hist {
 	double total;
 };
 
-static int tracer_path(char *buf, size_t len)
+/*
+ * The path of program @name beside this executable (build/nsapi-trace,
+ * build/nsapi-inject); returns access(X_OK) of it, or -1.
+ */
+int bench_sibling_path(const char *name, char *buf, size_t len)
 {
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -54,8 +58,13 @@ static int tracer_path(char *buf, size_t len)
 	slash = strrchr(self, '/');
 	if (slash)
 		*slash = '\0';
-	snprintf(buf, len, "%s/nsapi-trace", self);
+	snprintf(buf, len, "%s/%s", self, name);
 	return access(buf, X_OK);
+}
+
+static int tracer_path(char *buf, size_t len)
+{
+	return bench_sibling_path("nsapi-trace", buf, len);
 }
 
 static void first_line(int fd, char *why, size_t len)
