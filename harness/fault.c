@@ -62,6 +62,7 @@ static const struct name_value syscalls[] = {
 	{ "setdomainname", __NR_setdomainname },
 	{ "setgroups", __NR_setgroups },
 	{ "setns", __NR_setns },
+	{ "shmctl", __NR_shmctl },
 	{ "shmget", __NR_shmget },
 	{ "socket", __NR_socket },
 	{ "stat", __NR_stat },

@@ -22,13 +22,18 @@
  *   user namespace since the IPC sysctls moved into the namespace (Alexey
  *   Gladkov's series, 2022; the matrix shows which kernels).
  * Exceptions: none needs host root; as nobody every case runs as root of a
- *   new user namespace.  Left out: that the objects are destroyed with the
- *   namespace (after its last reference nothing can look inside it; the
- *   kernel frees it from a workqueue, so only a timed poll of a global
- *   counter could show it).
+ *   new user namespace.  That the objects die with the namespace is seen
+ *   from outside, since nothing can look inside a namespace after its last
+ *   reference: a segment locked in memory (SHM_LOCK) counts against
+ *   RLIMIT_MEMLOCK in its creator's user namespace until it is destroyed
+ *   (a count per user namespace since 5.14).  The kernel frees a dead IPC
+ *   namespace from a workqueue after an RCU grace period, so that case
+ *   polls, bounded to 10 s: a deadline for what must happen, not a guess
+ *   that something did not.
  */
 #include <sys/ipc.h>
 #include <sys/msg.h>
+#include <sys/resource.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
 
@@ -37,6 +42,7 @@
 #define IPC_KEY 0x4e534931 /* "NSI1" */
 #define SHM_SIZE 4096
 #define SEM_VALUE 7
+#define LOCK_SIZE (16 * 4096) /* the segment SHM_LOCK charges */
 
 enum ipc_kind { KIND_SHM, KIND_MSG, KIND_SEM };
 
@@ -263,9 +269,11 @@ owner_main(enum ipc_kind kind, int up, int go, int report)
 	_exit(0);
 }
 
+typedef void (*owner_fn)(enum ipc_kind kind, int up, int go, int report);
+
 /* 0 with the owner running, or 1 after it SKIPped or failed. */
 static int owner_start(struct __test_metadata *_metadata, enum ipc_kind kind,
-		       struct owner *o)
+		       owner_fn main_fn, struct owner *o)
 {
 	struct child_result r = { .status = -1 };
 	struct child_pipes c;
@@ -274,7 +282,7 @@ static int owner_start(struct __test_metadata *_metadata, enum ipc_kind kind,
 	o->pid = fork_child();
 	ASSERT_EQ(0, child_pipes_keep(&c, o->pid, &o->up, &o->go, &o->report));
 	if (o->pid == 0)
-		owner_main(kind, c.up[1], c.go[0], c.report[1]);
+		main_fn(kind, c.up[1], c.go[0], c.report[1]);
 	if (read(o->up, &o->id, sizeof(o->id)) == sizeof(o->id))
 		return 0;
 	child_report(o->report, r.msg, sizeof(r.msg));
@@ -300,7 +308,7 @@ TEST_F(sysv, object_made_in_a_new_namespace_is_invisible_outside)
 	struct owner o;
 
 	UNSHARE_OR_SKIP(CLONE_NEWIPC);
-	if (owner_start(_metadata, variant->kind, &o))
+	if (owner_start(_metadata, variant->kind, owner_main, &o))
 		return;
 	look(variant->kind, variant->proc, o.id, &s);
 	expect_unseen(_metadata, "the parent", o.id, &s);
@@ -372,7 +380,7 @@ TEST_F(sysv, setns_into_the_namespace_makes_its_objects_visible)
 	int fd;
 
 	UNSHARE_OR_SKIP(CLONE_NEWIPC);
-	if (owner_start(_metadata, variant->kind, &o))
+	if (owner_start(_metadata, variant->kind, owner_main, &o))
 		return;
 	look(variant->kind, variant->proc, o.id, &s);
 	expect_unseen(_metadata, "before setns", o.id, &s);
@@ -395,7 +403,7 @@ TEST_F(sysv, an_fd_of_the_namespace_keeps_its_objects_after_the_last_process)
 	int fd;
 
 	UNSHARE_OR_SKIP(CLONE_NEWIPC);
-	if (owner_start(_metadata, variant->kind, &o))
+	if (owner_start(_metadata, variant->kind, owner_main, &o))
 		return;
 	fd = ns_open(o.pid, "ipc");
 	ASSERT_LE(0, fd);
@@ -407,6 +415,99 @@ TEST_F(sysv, an_fd_of_the_namespace_keeps_its_objects_after_the_last_process)
 		TH_LOG("the object lost its contents");
 	}
 	close(fd);
+}
+
+/* A new segment of LOCK_SIZE bytes, locked in memory: its id, or -errno. */
+static int shm_locked_new(void)
+{
+	int id = shmget(IPC_PRIVATE, LOCK_SIZE, IPC_CREAT | 0600), err;
+
+	if (id < 0)
+		return -errno;
+	if (shmctl(id, SHM_LOCK, NULL) == 0)
+		return id;
+	err = -errno;
+	shmctl(id, IPC_RMID, NULL);
+	return err;
+}
+
+/* An owner whose new IPC namespace holds one locked segment. */
+static void __attribute__((noreturn))
+locker_main(enum ipc_kind kind, int up, int go, int report)
+{
+	int id;
+
+	(void)kind;
+	child_unshare(report, CLONE_NEWIPC, "unshare(CLONE_NEWIPC)");
+	id = shm_locked_new();
+	if (id < 0)
+		child_fail(report, "shmget(%d bytes) + SHM_LOCK: %s", LOCK_SIZE,
+			   strerror(-id));
+	if (write(up, &id, sizeof(id)) != sizeof(id))
+		child_fail(report, "reporting the id: %s", strerror(errno));
+	sync_wait(go);
+	_exit(0);
+}
+
+/* shmctl(@id, SHM_LOCK) every 5 ms until it is not ENOMEM, for 10 s. */
+static int shm_lock_when_released(int id, int *waited_ms)
+{
+	for (*waited_ms = 0; *waited_ms < 10000; *waited_ms += 5) {
+		if (shmctl(id, SHM_LOCK, NULL) == 0)
+			return 0;
+		if (errno != ENOMEM)
+			return -errno;
+		usleep(5000);
+	}
+	return -ENOMEM;
+}
+
+/*
+ * The test is in a user namespace of its own (no CAP_IPC_LOCK over the
+ * initial one, so RLIMIT_MEMLOCK applies, and a memlock count no other
+ * process shares) with the limit set to one segment.  The owner locks one
+ * in its new IPC namespace and exits; an fd keeps the namespace: the
+ * limit is used up, so locking a second segment here is ENOMEM and leaves
+ * it unlocked.  Closing the fd drops the last reference: the kernel
+ * destroys the segment with the namespace, and the charge comes back.
+ */
+TEST(segment_is_destroyed_with_the_namespace_not_before)
+{
+	struct rlimit one = { LOCK_SIZE, LOCK_SIZE };
+	struct shmid_ds ds;
+	struct owner o;
+	int fd, id, ret, waited;
+
+	REQUIRE_NS_TYPE(&ns_types[NS_ipc]);
+	REQUIRE_NS_ADMIN();
+	UNSHARE_OR_SKIP(CLONE_NEWUSER | CLONE_NEWIPC);
+	ASSERT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &one))
+	TH_LOG("setrlimit(RLIMIT_MEMLOCK, %d): %s", LOCK_SIZE, strerror(errno));
+	if (owner_start(_metadata, KIND_SHM, locker_main, &o))
+		return;
+	fd = ns_open(o.pid, "ipc");
+	ASSERT_LE(0, fd);
+	owner_stop(_metadata, &o);
+
+	id = shmget(IPC_PRIVATE, LOCK_SIZE, IPC_CREAT | 0600);
+	ASSERT_LE(0, id)
+	TH_LOG("shmget(%d bytes): %s", LOCK_SIZE, strerror(errno));
+	ret = shmctl(id, SHM_LOCK, NULL) ? -errno : 0;
+	EXPECT_EQ(-ENOMEM, ret)
+	TH_LOG("SHM_LOCK while an fd keeps the other namespace's locked "
+	       "segment: %s, expected ENOMEM",
+	       ret ? strerror(-ret) : "success");
+	ASSERT_EQ(0, shmctl(id, IPC_STAT, &ds));
+	EXPECT_EQ(0, ds.shm_perm.mode & SHM_LOCKED)
+	TH_LOG("the refused SHM_LOCK left the segment locked");
+
+	close(fd);
+	ret = shm_lock_when_released(id, &waited);
+	EXPECT_EQ(0, ret)
+	TH_LOG("SHM_LOCK %d ms after the namespace's last fd was closed: "
+	       "%s: its segment was not destroyed with it",
+	       waited, strerror(-ret));
+	shmctl(id, IPC_RMID, NULL);
 }
 
 /* The IPC limits under /proc/sys/kernel, with a value to write. */

@@ -4,7 +4,9 @@
 #   ktap    a real run of `nsapi test -v uts s08`
 #   fail    a real failure: S08 with setns() made to return 0 (nsapi-fault)
 #   errata  the man-page errata table, from the tests' headers
-# The rest of README is copied unchanged.
+# The rest of README is copied unchanged, and so is a block named in
+# $DOCS_KEEP (check-docs keeps the run excerpts where the environment
+# differs from the one they were made in).
 set -euo pipefail
 build=$1 headers=$2 readme=$3
 tmp=$(mktemp -d)
@@ -32,10 +34,12 @@ trap 'rm -rf "$tmp"' EXIT
 	}' "$headers"
 } >"$tmp/errata"
 
-awk -v dir="$tmp" '
+awk -v dir="$tmp" -v keep=" ${DOCS_KEEP:-} " '
 	match($0, /^<!-- docs:[a-z]+ -->$/) {
 		print
 		name = substr($0, 11, length($0) - 14)
+		if (index(keep, " " name " "))
+			next
 		file = dir "/" name
 		while ((getline line < file) > 0)
 			print line

@@ -53,6 +53,26 @@ stub=0 can_trace=1
 check_out=$("$tracer" --check 2>&1) || can_trace=0
 case $check_out in *"not built"*) stub=1 ;; esac
 
+# / is a mount point, except in a chroot (issue 16), where making it
+# private fails (EINVAL) and the chroot is already the case chroot_check
+# below builds.
+root_is_mount=0
+awk '$5 == "/" { found = 1 } END { exit !found }' /proc/self/mountinfo && root_is_mount=1
+
+# private_mounts SCRIPT ARG...: sh -c SCRIPT in a mount namespace of its own
+# whose mounts propagate nowhere.  In a chroot only /sys is made private
+# (all the scripts here mount under it); if that fails, nothing is mounted.
+private_mounts() {
+	if [ $root_is_mount = 1 ]; then
+		unshare -m --propagation private sh -c "$@"
+	else
+		local script=$1
+		shift
+		unshare -m --propagation unchanged sh -c \
+			"mount --make-rprivate /sys && $script" "$@"
+	fi
+}
+
 err=$(mktemp)
 if [ $stub = 1 ]; then
 	echo "  SKIP usage checks: $check_out"
@@ -63,7 +83,7 @@ else
 fi
 if [ $can_trace = 1 ] && [ -r /sys/kernel/btf/vmlinux ]; then
 	# Without kernel BTF (hidden in a mount namespace of its own): exit 4.
-	one_line 4 "no kernel BTF" unshare -m sh -c \
+	one_line 4 "no kernel BTF" private_mounts \
 		'mount -t tmpfs none /sys/kernel/btf && exec "$0" -d 1' "$tracer"
 	grep -q 'BTF' "$err" || { echo "check-trace: the no-BTF reason does not say BTF" >&2; fail=1; }
 	# The cheap way in is the default where it is built (x86_64).
@@ -98,7 +118,15 @@ chroot_check() {
 		echo "  chroot (/ not a mount point): $out"
 	fi
 }
-if [ $can_trace = 1 ] && [ -x "$build/static/nsapi-trace" ] &&
+if [ $can_trace = 1 ] && [ $root_is_mount = 0 ]; then
+	# Already in a chroot whose / is no mount point: the case itself.
+	if out=$("$tracer" --check --attach perf 2>&1); then
+		echo "  chroot (/ not a mount point, this one): $out"
+	else
+		echo "check-trace: perf mode in this chroot: $out" >&2
+		fail=1
+	fi
+elif [ $can_trace = 1 ] && [ -x "$build/static/nsapi-trace" ] &&
 	"$build/static/nsapi-trace" --check >/dev/null 2>&1; then
 	chroot_check
 else
