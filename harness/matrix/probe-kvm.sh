@@ -30,8 +30,11 @@ fi
 mkdir -p "$cache"
 work=$(mktemp -d "$cache/tmp.probe.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+# boot.sh's own stderr (bash's "Aborted" line with the whole qemu command
+# when qemu aborts, the usual way this probe fails) is kept out of the
+# matrix's progress: the outcome names the cause.
 outcome=$("$here/boot.sh" --kernel "$kernel" --initramfs "$initramfs" --out "$work" \
-	--accel kvm --mode probe --timeout "$timeout")
+	--accel kvm --mode probe --timeout "$timeout" 2>"$work/boot.err")
 if [ "$outcome" = ok ]; then
 	answer=kvm
 else
