@@ -59,17 +59,20 @@ case $check_out in *"not built"*) stub=1 ;; esac
 root_is_mount=0
 awk '$5 == "/" { found = 1 } END { exit !found }' /proc/self/mountinfo && root_is_mount=1
 
-# private_mounts SCRIPT ARG...: sh -c SCRIPT in a mount namespace of its own
-# whose mounts propagate nowhere.  In a chroot only /sys is made private
-# (all the scripts here mount under it); if that fails, nothing is mounted.
+# private_mounts [--pid] SCRIPT ARG...: sh -c SCRIPT in a mount namespace of
+# its own (and with --pid a pid namespace, SCRIPT its first process) whose
+# mounts propagate nowhere.  In a chroot only /sys and /proc are made private
+# (all the scripts here mount under them); if that fails, nothing is mounted.
 private_mounts() {
+	local flags=
+	[ "$1" = --pid ] && { flags="-p -f"; shift; }
 	if [ $root_is_mount = 1 ]; then
-		unshare -m --propagation private sh -c "$@"
+		unshare $flags -m --propagation private sh -c "$@"
 	else
 		local script=$1
 		shift
-		unshare -m --propagation unchanged sh -c \
-			"mount --make-rprivate /sys && $script" "$@"
+		unshare $flags -m --propagation unchanged sh -c \
+			"mount --make-rprivate /sys && mount --make-rprivate /proc && $script" "$@"
 	fi
 }
 
@@ -203,7 +206,8 @@ rm -f "$log"
 # filters pids as the test sees them.
 if [ $can_trace = 1 ]; then
 	log=$(mktemp)
-	NSAPI_TRACE=$tracer unshare -p -f --mount-proc "$test" >"$log" 2>&1
+	private_mounts --pid 'mount -t proc proc /proc && NSAPI_TRACE=$1 exec "$0"' \
+		"$test" "$tracer" >"$log" 2>&1
 	rc=$?
 	if [ "$rc" = 0 ] && ! grep -q '# SKIP' "$log"; then
 		echo "  in a new pid namespace: $(grep '^# Totals' "$log")"
