@@ -513,7 +513,9 @@ static inline bool listed(const uint64_t *ids, long n, uint64_t id)
 
 /*
  * Whether the namespace of @fd is owned by the caller's user namespace or
- * one below it (NS_GET_USERNS, then NS_GET_PARENT up to the caller's).
+ * one below it (NS_GET_USERNS, then NS_GET_PARENT up to the caller's).  A
+ * kernel without user namespaces has one, the caller's, which owns every
+ * namespace, and answers NS_GET_USERNS with EPERM.
  */
 static inline bool ns_owned_by_callers_userns(int fd)
 {
@@ -521,6 +523,8 @@ static inline bool ns_owned_by_callers_userns(int fd)
 	int ufd = ioctl(fd, NS_GET_USERNS);
 	bool below = false;
 
+	if (ufd < 0 && errno == EPERM && !ns_type_exists(&ns_types[NS_user]))
+		return true;
 	if (ufd < 0 || ns_stat(0, "user", &own)) {
 		if (ufd >= 0)
 			close(ufd);

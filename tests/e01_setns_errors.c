@@ -236,16 +236,20 @@ TEST_F(setns_err, wrong_nstype_gives_einval_and_changes_nothing)
 
 /*
  * Whether the namespace of @fd belongs to the caller's own user namespace
- * (1), where root has CAP_SYS_ADMIN over it, or not (0: an ancestor's;
- * the initial user namespace has no owner, EPERM), or -errno.
+ * (1), where root has CAP_SYS_ADMIN over it, or not (0: an ancestor's,
+ * outside the caller's: EPERM), or -errno.  Without user namespaces in the
+ * kernel the only one, the caller's, owns everything (and NS_GET_USERNS
+ * is EPERM).
  */
 static int owned_by_own_userns(int fd)
 {
 	struct stat owner, own;
 	int owner_fd = ioctl(fd, NS_GET_USERNS), ret;
 
+	if (owner_fd < 0 && errno == EPERM)
+		return !ns_type_exists(&ns_types[NS_user]);
 	if (owner_fd < 0)
-		return errno == EPERM ? 0 : -errno;
+		return -errno;
 	ret = fstat(owner_fd, &owner) || ns_stat(0, "user", &own) ? -errno : 0;
 	close(owner_fd);
 	return ret ? ret : same_inode(&owner, &own);

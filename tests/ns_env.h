@@ -81,7 +81,8 @@ static const char *const ns_call_names[] = {
 
 struct ns_env {
 	bool probed;
-	int seccomp_mode; /* /proc/self/status Seccomp: 0, 1 strict, 2 filter */
+	/* /proc/self/status Seccomp: 0, 1 strict, 2 filter; -1 unreadable */
+	int seccomp_mode;
 	int seccomp_filters; /* Seccomp_filters: (5.9+), -1 when not shown */
 	/* errno a filter gives instead of the kernel's answer, 0 if none */
 	int filtered[NS_CALL_COUNT][NS_ENV_TYPES];
@@ -125,7 +126,8 @@ static inline void ns_env_read_seccomp(struct ns_env *e)
 	char line[128];
 	FILE *f = fopen("/proc/self/status", "re");
 
-	e->seccomp_mode = 0;
+	/* Readable without the line: a kernel without seccomp (mode 0). */
+	e->seccomp_mode = f ? 0 : -1;
 	e->seccomp_filters = -1;
 	if (!f)
 		return;
@@ -322,7 +324,14 @@ static inline void ns_env_probe(struct ns_env *e)
 
 	memset(e, 0, sizeof(*e));
 	ns_env_read_seccomp(e);
-	ns_env_probe_filters(e);
+	/*
+	 * Only a filter can answer for the kernel: with none installed an
+	 * unusual errno is the kernel's own (Debian's kernels refuse an
+	 * unprivileged CLONE_NEWUSER with EPERM before looking at the other
+	 * flags when user namespaces are compiled out).
+	 */
+	if (e->seccomp_mode != 0)
+		ns_env_probe_filters(e);
 	e->cap_sys_admin = ns_env_have_cap(CAP_SYS_ADMIN);
 	e->initial_userns = ns_env_identity_map();
 	e->nobody_mapped = ns_env_id_mapped("/proc/self/uid_map", 65534) &&
@@ -427,6 +436,19 @@ static inline const char *ns_env_explains_eperm(enum ns_call call, int i,
 	return NULL;
 }
 
+/*
+ * Debian's kernels check their unprivileged_userns_clone setting first,
+ * and without CONFIG_USER_NS it is fixed at 0: creating a user namespace
+ * without CAP_SYS_ADMIN is EPERM there, not the mainline EINVAL.
+ */
+static inline bool ns_env_absent_userns_eperm(enum ns_call call, int i, int err)
+{
+	const int user = 6;
+
+	return ns_env_is_creation(call) && i == user && err == EPERM &&
+	       !ns_env_have_cap(CAP_SYS_ADMIN);
+}
+
 static inline const char *ns_env_explains_one(enum ns_call call, int flag,
 					      int err, char *buf, size_t len)
 {
@@ -434,7 +456,9 @@ static inline const char *ns_env_explains_one(enum ns_call call, int flag,
 	int i = ns_env_type_index(flag);
 	const char *why;
 
-	if (i >= 0 && !e->type_present[i] && (err == EINVAL || err == ENOENT)) {
+	if (i >= 0 && !e->type_present[i] &&
+	    (err == EINVAL || err == ENOENT ||
+	     ns_env_absent_userns_eperm(call, i, err))) {
 		snprintf(buf, len, "kernel lacks %s namespaces (%s: %s)",
 			 ns_env_types[i].name, ns_env_types[i].flag_name,
 			 strerrorname_np(err));
@@ -496,7 +520,8 @@ static inline void ns_env_describe(char *buf, size_t len)
 			"seccomp=%s caps=%s userns=%s chroot=%s nobody=%s",
 			e->seccomp_mode == 2 ? "filter" :
 			e->seccomp_mode == 1 ? "strict" :
-					       "none",
+			e->seccomp_mode == 0 ? "none" :
+					       "unknown",
 			e->cap_sys_admin ? "CAP_SYS_ADMIN" : "none",
 			e->initial_userns ? "initial" : "nested",
 			e->chrooted == 1 ? "yes" : "no",

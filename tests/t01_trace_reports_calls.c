@@ -33,7 +33,8 @@
  *
  * Exceptions: SKIPs with the tracer's own one-line reason when tracing is
  * unavailable (no root or CAP_BPF, no bpf(), no kernel BTF, no tracefs for
- * perf, or the tracer was not built).  The tracer is $NSAPI_TRACE, else
+ * perf, or the tracer was not built), and where the kernel lacks UTS, net or
+ * pid namespaces (the worker's calls make and name them).  The tracer is $NSAPI_TRACE, else
  * ../nsapi-trace next to this program's directory.
  */
 #include <grp.h>
@@ -710,6 +711,10 @@ TEST_F(trace, reports_exactly_the_calls_of_the_filtered_process)
 	char err[1024];
 	int status;
 
+	/* The worker's calls create and name these types. */
+	REQUIRE_NS_TYPE(&ns_types[NS_uts]);
+	REQUIRE_NS_TYPE(&ns_types[NS_net]);
+	REQUIRE_NS_TYPE(&ns_types[NS_pid]);
 	/* The rule, from the probe: the children could not make their calls. */
 	SKIP_IF_ENV_EXPLAINS(return, NS_CALL_UNSHARE, CLONE_NEWUTS,
 				   env->filtered[NS_CALL_UNSHARE][NS_uts]);
