@@ -23,6 +23,7 @@ packages=(
 	libxml2-utils       # xmllint validates the JUnit output
 	libzstd-dev
 	make
+	procps              # pgrep, ps: make check looks for processes left behind
 	qemu-system-x86     # the kernel matrix
 	util-linux          # unshare, nsenter for cross-checks
 	xz-utils            # unpacks linux-source for the kselftest headers and xz kernel images (6.1)

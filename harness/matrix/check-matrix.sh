@@ -32,6 +32,7 @@ fail() {
 	exit 2
 }
 [ -x "$matrix" ] || fail "$matrix is not built"
+command -v pgrep >/dev/null || fail "pgrep (procps) is missing: the qemu checks need it"
 
 # Download outside the timed part.
 vmlinuz=$("$here/fetch-kernel.sh" "$kernel")
