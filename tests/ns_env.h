@@ -5,16 +5,18 @@
  * blamed on the environment only when the environment explains it, and the
  * SKIP then names the explanation:
  *
- *   - a seccomp filter refuses the call (probed: the filter answers before
- *     the kernel, so a call the kernel would reject with EINVAL or EBADF
- *     comes back with the filter's EPERM or ENOSYS instead);
+ *   - a seccomp filter refuses the call (probed where /proc/self/status
+ *     shows a filter: it answers before the kernel, so a call the kernel
+ *     would reject with EINVAL or EBADF comes back with the filter's EPERM
+ *     or ENOSYS instead);
  *   - CAP_SYS_ADMIN is missing in the caller's user namespace;
  *   - a max_TYPE_namespaces limit of this or an ancestor user namespace is
  *     exhausted (probed: creation in a child gives ENOSPC, or the limit
  *     here reads 0);
  *   - uid or gid 65534 is not mapped in this user namespace;
  *   - the caller is chrooted, where the kernel refuses user namespaces;
- *   - the kernel has no such namespace type or system call.
+ *   - the kernel has no such namespace type (EINVAL; EPERM for an
+ *     unprivileged CLONE_NEWUSER on Debian's kernels) or system call.
  *
  * Anything else stays a FAIL.  The environment is probed once per program
  * (tests/common.h calls ns_env() from a constructor, before the harness
