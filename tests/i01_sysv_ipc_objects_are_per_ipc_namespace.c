@@ -467,8 +467,9 @@ static long ms_since(const struct timespec *t0)
  * or signal sees that, and the events that do come (the namespace's mqueue
  * superblock going away) come before it.  20 s is a deadline for what must
  * happen, not a guess that nothing did: it took 0-80 ms on 6.18 and in the
- * matrix guests booted alone, but 2.4 s to over 10 s on Debian's 6.1 under
- * icount beside three other guests (the wait is printed).
+ * matrix guests booted alone (also beside busy loops), but 2.4 s to over
+ * 10 s on Debian's 6.1 in full matrix runs, four guests at once (the wait
+ * is printed).
  */
 static int shm_lock_when_released(int id, long *waited_ms)
 {
