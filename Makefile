@@ -98,7 +98,9 @@ format:
 CLANG_FORMAT_MAJOR := 14
 
 check-format:
-	$(Q)have=$$(clang-format --version | sed -n 's/.*version \([0-9]*\)\..*/\1/p'); \
+	$(Q)command -v clang-format >/dev/null || \
+		{ echo "check-format: clang-format is not installed (make deps)" >&2; exit 1; }; \
+	have=$$(clang-format --version | sed -n 's/.*version \([0-9]*\)\..*/\1/p'); \
 	if [ "$$have" != "$(CLANG_FORMAT_MAJOR)" ]; then \
 		echo "format: SKIP: clang-format $${have:-?} here, the tree is formatted" \
 			"with clang-format $(CLANG_FORMAT_MAJOR), whose layout others differ from"; \
