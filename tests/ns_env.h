@@ -48,6 +48,7 @@
 
 /* The namespace types, in the order of tests/common.h's ns_types[]. */
 #define NS_ENV_TYPES 8
+#define NS_ENV_USER 6 /* the index of "user" below */
 static const struct ns_env_type {
 	const char *name;
 	int flag;
@@ -261,7 +262,6 @@ static inline void ns_env_probe_filters(struct ns_env *e)
 static inline void ns_env_probe_creation(struct ns_env *e)
 {
 	int fds[2], errs[NS_ENV_TYPES];
-	const int user = 6;
 	pid_t pid;
 
 	for (int i = 0; i < NS_ENV_TYPES; i++)
@@ -277,13 +277,13 @@ static inline void ns_env_probe_creation(struct ns_env *e)
 			errs[i] = 0;
 		/* user first without privilege (it gives it), last with. */
 		if (!admin)
-			errs[user] =
+			errs[NS_ENV_USER] =
 				syscall(SYS_unshare, CLONE_NEWUSER) ? errno : 0;
 		for (int i = 0; i < NS_ENV_TYPES; i++) {
-			if (i == user)
+			if (i == NS_ENV_USER)
 				continue;
-			if (!admin && errs[user])
-				errs[i] = errs[user];
+			if (!admin && errs[NS_ENV_USER])
+				errs[i] = errs[NS_ENV_USER];
 			else
 				errs[i] = syscall(SYS_unshare,
 						  ns_env_types[i].flag) ?
@@ -291,7 +291,7 @@ static inline void ns_env_probe_creation(struct ns_env *e)
 						  0;
 		}
 		if (admin)
-			errs[user] =
+			errs[NS_ENV_USER] =
 				syscall(SYS_unshare, CLONE_NEWUSER) ? errno : 0;
 		_exit(write(fds[1], errs, sizeof(errs)) == sizeof(errs) ? 0 :
 									  1);
@@ -413,16 +413,14 @@ static inline const char *ns_env_explains_eperm(enum ns_call call, int i,
 						char *buf, size_t len)
 {
 	const struct ns_env *e = ns_env();
-	const int user = 6;
-
-	if (ns_env_is_creation(call) && i == user) {
+	if (ns_env_is_creation(call) && i == NS_ENV_USER) {
 		if (e->chrooted == 1)
 			return "chrooted: the kernel refuses user namespaces "
 			       "in a chroot (see R03)";
 		if (ns_env_have_cap(CAP_SYS_ADMIN))
 			return NULL;
 		/* The probe, unprivileged too, made one: no policy refuses. */
-		if (!e->cap_sys_admin && !e->create_errno[user] &&
+		if (!e->cap_sys_admin && !e->create_errno[NS_ENV_USER] &&
 		    !e->userns_policy[0])
 			return NULL;
 		snprintf(buf, len,
@@ -445,9 +443,7 @@ static inline const char *ns_env_explains_eperm(enum ns_call call, int i,
  */
 static inline bool ns_env_absent_userns_eperm(enum ns_call call, int i, int err)
 {
-	const int user = 6;
-
-	return ns_env_is_creation(call) && i == user && err == EPERM &&
+	return ns_env_is_creation(call) && i == NS_ENV_USER && err == EPERM &&
 	       !ns_env_have_cap(CAP_SYS_ADMIN);
 }
 
